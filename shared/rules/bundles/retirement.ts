@@ -1,0 +1,4 @@
+/** Decisions of the retirement bundle, registered in ../registry.ts. */
+import type { AnyDecision } from '../engine.js';
+
+export const decisions: readonly AnyDecision[] = [];

@@ -1,0 +1,90 @@
+/**
+ * Bases and rates that several decisions share (contributions, arrears backfill, retirement lump
+ * sums, maternity allowance). Each reads its parameters through the context, so the trace shows them.
+ */
+import type { CalendarDate } from '../../domain/calendar.js';
+import { addRatios, applyRatio, type Fen, mulRatios, type Ratio } from '../../domain/money.js';
+import type { EvalContext } from '../engine.js';
+
+export interface AverageWage {
+  readonly year: number;
+  readonly monthlyFen: Fen;
+  readonly publishedOn: string;
+}
+
+/** The average wage in force on a date (it changes from the month after publication, C-4). */
+export function averageWage(ctx: EvalContext, on: CalendarDate = ctx.businessDate): AverageWage {
+  return ctx.param<AverageWage>('averageWage.monthly', on);
+}
+
+/** C-4: the flexible base, 83 % of the average wage in force, rounded to the fen. */
+export function flexibleBase(ctx: EvalContext, on: CalendarDate = ctx.businessDate): Fen {
+  return applyRatio(averageWage(ctx, on).monthlyFen, ctx.param<Ratio>('contribution.flexibleBaseShare', on));
+}
+
+export interface UnitRates {
+  readonly medical: Ratio;
+  readonly maternity: Ratio;
+  readonly employee: Ratio;
+}
+
+/** C-3: the pooling region's unit rates and the employee rate. */
+export function unitRates(ctx: EvalContext, on: CalendarDate = ctx.businessDate): UnitRates {
+  return {
+    medical: ctx.param<Ratio>('contribution.unitMedicalRate', on),
+    maternity: ctx.param<Ratio>('contribution.unitMaternityRate', on),
+    employee: ctx.param<Ratio>('contribution.employeeRate', on),
+  };
+}
+
+export type FlexibleMode = 'combined' | 'pooling-only';
+
+export interface RateComponent {
+  readonly component: 'medical' | 'maternity' | 'employee-medical';
+  readonly rate: Ratio;
+}
+
+/**
+ * C-5: flexible components. Combined = unit medical + maternity + employee 2 %; pooling-only =
+ * 80 % of the unit medical rate + maternity (no personal account, so no employee part).
+ */
+export function flexibleComponents(ctx: EvalContext, mode: FlexibleMode, on: CalendarDate = ctx.businessDate): RateComponent[] {
+  const r = unitRates(ctx, on);
+  if (mode === 'combined') {
+    return [
+      { component: 'medical', rate: r.medical },
+      { component: 'maternity', rate: r.maternity },
+      { component: 'employee-medical', rate: r.employee },
+    ];
+  }
+  const share = ctx.param<Ratio>('contribution.poolingOnlyShareOfUnitMedical', on);
+  return [
+    { component: 'medical', rate: mulRatios(share, r.medical) },
+    { component: 'maternity', rate: r.maternity },
+  ];
+}
+
+export function totalRate(components: readonly RateComponent[]): Ratio {
+  return components.reduce<Ratio>((acc, c) => addRatios(acc, c.rate), { num: 0, den: 1 });
+}
+
+export interface LineItem {
+  readonly component: string;
+  readonly rate: Ratio;
+  readonly amountFen: Fen;
+}
+
+/** The money rule: each component of one month is rounded half up to the fen; the total is their sum. */
+export function monthlyLines(baseFen: Fen, components: readonly RateComponent[]): { lines: LineItem[]; totalFen: Fen } {
+  const lines = components.map((c) => ({ component: c.component, rate: c.rate, amountFen: applyRatio(baseFen, c.rate) }));
+  return { lines, totalFen: lines.reduce((s, l) => s + l.amountFen, 0) };
+}
+
+/** C-2: clamp a declared base between the floor and the ceiling of the average wage in force. */
+export function clampBase(ctx: EvalContext, declaredFen: Fen, on: CalendarDate = ctx.businessDate) {
+  const wage = averageWage(ctx, on).monthlyFen;
+  const floorFen = applyRatio(wage, ctx.param<Ratio>('contribution.baseFloorShare', on));
+  const ceilingFen = applyRatio(wage, ctx.param<Ratio>('contribution.baseCeilingShare', on));
+  const baseFen = Math.min(Math.max(declaredFen, floorFen), ceilingFen);
+  return { baseFen, floorFen, ceilingFen, clamped: baseFen !== declaredFen };
+}
