@@ -44,7 +44,10 @@ export function runCli(args: readonly string[], stdin: string, today: string = t
   const asOfIdx = args.indexOf('--as-of');
   const asOf = asOfIdx >= 0 ? args[asOfIdx + 1] : today;
   if (!asOf || !isValidDate(asOf)) {
-    return fail(2, { error: 'invalid-input', issues: [{ path: '--as-of', message: 'must be a calendar date YYYY-MM-DD' }] });
+    return fail(2, {
+      error: 'invalid-input',
+      issues: [{ path: '--as-of', message: 'must be a calendar date YYYY-MM-DD' }],
+    });
   }
 
   let input: unknown;
@@ -61,10 +64,10 @@ export function runCli(args: readonly string[], stdin: string, today: string = t
   const issues: { path: string; message: string }[] = [];
   items.forEach((item, i) => {
     try {
-      parsed.push(parseFacts(spec, item, batch ? `[${i}].` : ''));
+      parsed.push(parseFacts(spec, item, batch ? `[${i}]` : ''));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      issues.push(...e.issues.map((x) => ({ path: x.path.replace(/\.$/, ''), message: x.message })));
+      issues.push(...e.issues);
     }
   });
   if (issues.length) return fail(2, new InputError(issues).toJSON());

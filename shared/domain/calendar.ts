@@ -131,7 +131,7 @@ const CST_OFFSET_MS = 8 * 3600 * 1000;
  * (`2026-11-15T23:30:00Z` is 2026-11-16 in CST) or a bare date, which is already a CST date.
  */
 export function cstDateOf(timestampOrDate: string): CalendarDate {
-  if (DATE_RE.test(timestampOrDate)) return timestampOrDate;
+  if (timestampOrDate.length === 10 && DATE_RE.test(timestampOrDate)) return timestampOrDate;
   const ms = Date.parse(timestampOrDate);
   if (Number.isNaN(ms)) throw new RangeError(`not a time-stamp: ${timestampOrDate}`);
   return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10);

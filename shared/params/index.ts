@@ -14,7 +14,16 @@ import { AGENCY_DATASETS, PACKS } from './packs.js';
 import { ParameterStore } from './store.js';
 import type { ParamArea } from './types.js';
 
-export const AREAS: readonly ParamArea[] = [core, waiting, contributions, arrears, retirement, illness, enrollment, agencySample];
+export const AREAS: readonly ParamArea[] = [
+  core,
+  waiting,
+  contributions,
+  arrears,
+  retirement,
+  illness,
+  enrollment,
+  agencySample,
+];
 
 let loaded: ParameterStore | undefined;
 

@@ -35,7 +35,6 @@ export class ParameterStore {
   private readonly definitions = new Map<string, ParamDefinition>();
   private readonly bySetName = new Map<string, ParamValue[]>();
   private readonly packs: readonly PolicyPack[];
-  private readonly datasets: readonly AgencyDataset[];
   /** Lookup chains per pack id: the pack, what it inherits, then its agency dataset. */
   private readonly chains = new Map<string, readonly string[]>();
 
@@ -47,7 +46,6 @@ export class ParameterStore {
   ) {
     const problems: string[] = [];
     this.packs = [...packs].sort((a, b) => (a.from < b.from ? -1 : 1));
-    this.datasets = datasets;
     for (const d of definitions) {
       if (this.definitions.has(d.name)) problems.push(`parameter ${d.name} is defined twice`);
       this.definitions.set(d.name, d);
@@ -61,7 +59,8 @@ export class ParameterStore {
       const where = `value #${i} (${(raw as { name?: string }).name ?? '?'} / ${(raw as { set?: string }).set ?? '?'} / ${(raw as { region?: string }).region ?? '?'} from ${(raw as { from?: string }).from ?? '?'})`;
       const parsed = rawParamValue.safeParse(raw);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) problems.push(`${where}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+        for (const issue of parsed.error.issues)
+          problems.push(`${where}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
         continue;
       }
       const v = parsed.data;
@@ -134,7 +133,9 @@ export class ParameterStore {
         const prev = list[i - 1]!;
         const cur = list[i]!;
         if (prev.to === undefined || addDays(prev.to, 1) !== cur.from) {
-          problems.push(`packs of ${j}: ${prev.id} (to ${prev.to ?? 'open'}) and ${cur.id} (from ${cur.from}) do not meet`);
+          problems.push(
+            `packs of ${j}: ${prev.id} (to ${prev.to ?? 'open'}) and ${cur.id} (from ${cur.from}) do not meet`,
+          );
         }
       }
     }
@@ -177,30 +178,44 @@ export class ParameterStore {
    * with a value covering `on` decides, a prefecture's own value before the jurisdiction default. A hole is a MissingParameterError naming what is missing (P-3).
    */
   lookup<T = unknown>(packId: string, name: string, regionCode: string, on: string): ParamValue<T> {
+    // Hot path (every decision reads several values): the candidate list for (pack, name, region) is
+    // resolved once — the region's own values through the chain, then the defaults — and cached.
+    const key = `${packId}|${name}|${regionCode}`;
+    let candidates = this.candidateCache.get(key);
+    if (!candidates) {
+      candidates = this.candidates(packId, name, regionCode);
+      this.candidateCache.set(key, candidates);
+    }
+    for (const v of candidates) {
+      if (on >= v.from && (v.to === undefined || on <= v.to)) return v as ParamValue<T>;
+    }
+    const spans = candidates.map((v) => `${v.set}/${v.region} ${v.from}…${v.to ?? 'open'}`);
+    throw new MissingParameterError(
+      name,
+      regionCode,
+      on,
+      packId,
+      spans.length
+        ? `; loaded only for ${spans.join(', ')}`
+        : `; no set in ${this.chains.get(packId)!.join(' → ')} holds it`,
+    );
+  }
+
+  private readonly candidateCache = new Map<string, readonly ParamValue[]>();
+
+  private candidates(packId: string, name: string, regionCode: string): readonly ParamValue[] {
     if (!this.definitions.has(name)) throw new RangeError(`unknown parameter ${name}`);
     const region = regionOf(regionCode);
     const chain = this.chains.get(packId);
     if (!chain) throw new RangeError(`unknown pack ${packId}`);
     // A prefecture's own value, in any set of the chain, beats the jurisdiction default: overrides
     // usually sit in the agency dataset while defaults come from the province's documents.
-    const spans: string[] = [];
+    const out: ParamValue[] = [];
     for (const code of region.code === region.defaultCode ? [region.code] : [region.code, region.defaultCode]) {
       for (const set of chain) {
-        const list = this.bySetName.get(`${set}\u0000${name}`);
-        if (!list) continue;
-        for (const v of list) {
-          if (v.region !== code) continue;
-          if (inRange(on, v.from, v.to)) return v as ParamValue<T>;
-          spans.push(`${set}/${v.region} ${v.from}…${v.to ?? 'open'}`);
-        }
+        for (const v of this.bySetName.get(`${set}\u0000${name}`) ?? []) if (v.region === code) out.push(v);
       }
     }
-    throw new MissingParameterError(
-      name,
-      regionCode,
-      on,
-      packId,
-      spans.length ? `; loaded only for ${spans.join(', ')}` : `; no set in ${chain.join(' → ')} holds it`,
-    );
+    return out;
   }
 }

@@ -71,6 +71,25 @@ export interface Branch<R> {
   readonly why?: string;
 }
 
+/** The trace form of a parameter value, built once per value (decisions read the same values over and over). */
+const READS = new WeakMap<ParamValue<unknown>, ParamRead>();
+function paramRead(v: ParamValue<unknown>): ParamRead {
+  let r = READS.get(v);
+  if (!r) {
+    r = Object.freeze({
+      name: v.name,
+      value: v.raw,
+      region: v.region,
+      from: v.from,
+      ...(v.to !== undefined ? { to: v.to } : {}),
+      set: v.set,
+      source: { ...v.source, docNo: v.source.doc === 'AGENCY' ? 'agency data' : SOURCES[v.source.doc].docNo },
+    });
+    READS.set(v, r);
+  }
+  return r;
+}
+
 export class EvalContext {
   readonly rules: RuleStep[] = [];
   readonly parameters: ParamRead[] = [];
@@ -91,19 +110,14 @@ export class EvalContext {
 
   paramValue<T>(name: string, on: CalendarDate = this.businessDate): ParamValue<T> {
     const v = this.store.lookup<T>(this.pack.id, name, this.region, on);
-    if (!this.parameters.some((p) => p.name === name && p.from === v.from && p.region === v.region && p.set === v.set)) {
-      this.parameters.push({
-        name,
-        value: v.raw,
-        region: v.region,
-        from: v.from,
-        ...(v.to !== undefined ? { to: v.to } : {}),
-        set: v.set,
-        source: { ...v.source, docNo: v.source.doc === 'AGENCY' ? 'agency data' : SOURCES[v.source.doc].docNo },
-      });
+    if (!this.read.has(v)) {
+      this.read.add(v);
+      this.parameters.push(paramRead(v));
     }
     return v;
   }
+
+  private readonly read = new Set<ParamValue<unknown>>();
 
   /** Records that a rule applied (and decided something). */
   apply(rule: RuleId, note?: string): void {
@@ -191,7 +205,11 @@ export function inputErrorFrom(error: z.ZodError, prefix = ''): InputError {
   );
 }
 
-export function parseFacts<S extends z.ZodType>(spec: DecisionSpec<S, unknown>, raw: unknown, prefix = ''): z.output<S> {
+export function parseFacts<S extends z.ZodType>(
+  spec: DecisionSpec<S, unknown>,
+  raw: unknown,
+  prefix = '',
+): z.output<S> {
   const parsed = spec.input.safeParse(raw);
   if (!parsed.success) throw inputErrorFrom(parsed.error, prefix);
   return parsed.data;
@@ -269,7 +287,12 @@ export function evaluate<S extends z.ZodType, O>(
       asOf,
       businessDate,
       region: f.region,
-      policySet: { id: pack.id, docNo: SOURCES[pack.source].docNo, from: pack.from, ...(pack.to ? { to: pack.to } : {}) },
+      policySet: {
+        id: pack.id,
+        docNo: SOURCES[pack.source].docNo,
+        from: pack.from,
+        ...(pack.to ? { to: pack.to } : {}),
+      },
       rules: ctx.rules,
       parameters: ctx.parameters,
       reason: ctx.reason!,

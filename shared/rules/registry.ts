@@ -12,7 +12,13 @@ import { decisions as retirement } from './bundles/retirement.js';
 import { decisions as waiting } from './bundles/waiting.js';
 import { type AnyDecision, type DecisionResult, evaluate, parseFacts } from './engine.js';
 
-export const DECISIONS: readonly AnyDecision[] = [...enrollment, ...contributions, ...waiting, ...arrears, ...retirement];
+export const DECISIONS: readonly AnyDecision[] = [
+  ...enrollment,
+  ...contributions,
+  ...waiting,
+  ...arrears,
+  ...retirement,
+];
 
 const BY_ID = new Map(DECISIONS.map((d) => [d.id, d]));
 
@@ -25,7 +31,12 @@ export function findDecision(id: string): AnyDecision | undefined {
 }
 
 /** Validates raw facts and decides. Throws InputError (bad fields) or another DecisionError. */
-export function decide(id: string, rawFacts: unknown, asOf: CalendarDate, store: ParameterStore = parameters()): DecisionResult<unknown> {
+export function decide(
+  id: string,
+  rawFacts: unknown,
+  asOf: CalendarDate,
+  store: ParameterStore = parameters(),
+): DecisionResult<unknown> {
   const spec = BY_ID.get(id);
   if (!spec) throw new RangeError(`unknown decision ${id}`);
   return evaluate(spec, parseFacts(spec, rawFacts), asOf, store);

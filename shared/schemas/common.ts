@@ -16,9 +16,12 @@ export const yearMonth = z
 /** A payment time: an ISO time-stamp with a zone, or a bare CST date. */
 export const timestampOrDate = z
   .string()
-  .refine((s) => isValidDate(s) || (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s))), {
-    message: 'must be an ISO time-stamp with a zone, or a date YYYY-MM-DD',
-  })
+  .refine(
+    (s) => isValidDate(s) || (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s))),
+    {
+      message: 'must be an ISO time-stamp with a zone, or a date YYYY-MM-DD',
+    },
+  )
   .describe('ISO 8601 time-stamp with zone, or a CST date');
 
 export const regionCode = z.enum(REGION_CODES).describe('pooling region code (GB/T 2260)');

@@ -36,7 +36,11 @@ export const core: ParamArea = {
       region: '220000',
       from: '2020-09-21',
       value: { opens: '10-01', closes: '12-31' },
-      source: { doc: 'JL21', article: '§1', reading: 'JL21 set Oct 1 – Dec 31 for 2021; kept until the agency loads another window (RULES.md §0)' },
+      source: {
+        doc: 'JL21',
+        article: '§1',
+        reading: 'JL21 set Oct 1 – Dec 31 for 2021; kept until the agency loads another window (RULES.md §0)',
+      },
     },
     {
       name: 'resident.collectionWindow',
@@ -52,7 +56,12 @@ export const core: ParamArea = {
       region: '220000',
       from: '2020-09-21',
       value: 'end-of-following-month',
-      source: { doc: 'JL26', article: 'Art.17, Art.36', reading: 'before 当月缴纳当月费用 takes effect the older due date is the end of the following month (RULES.md C-6)' },
+      source: {
+        doc: 'JL26',
+        article: 'Art.17, Art.36',
+        reading:
+          'before 当月缴纳当月费用 takes effect the older due date is the end of the following month (RULES.md C-6)',
+      },
     },
     {
       name: 'employee.dueDate',
@@ -61,7 +70,12 @@ export const core: ParamArea = {
       from: '2026-03-01',
       to: '2026-07-31',
       value: 'end-of-following-month',
-      source: { doc: 'JL26', article: 'Art.36', reading: 'until the month after the 2026 average wage is published (illustrative publication: July 2026)', illustrative: true },
+      source: {
+        doc: 'JL26',
+        article: 'Art.36',
+        reading: 'until the month after the 2026 average wage is published (illustrative publication: July 2026)',
+        illustrative: true,
+      },
     },
     {
       name: 'employee.dueDate',
@@ -69,7 +83,12 @@ export const core: ParamArea = {
       region: '220000',
       from: '2026-08-01',
       value: 'end-of-month',
-      source: { doc: 'JL26', article: 'Art.17, Art.36', reading: 'from the month after the 2026 average wage publication (illustrative: July 2026)', illustrative: true },
+      source: {
+        doc: 'JL26',
+        article: 'Art.17, Art.36',
+        reading: 'from the month after the 2026 average wage publication (illustrative: July 2026)',
+        illustrative: true,
+      },
     },
     {
       name: 'employee.dueDate',
@@ -77,7 +96,11 @@ export const core: ParamArea = {
       region: '211200',
       from: '2022-04-01',
       value: 'end-of-month',
-      source: { doc: 'TL22', article: '§2(2)2', reading: 'TL22 counts from the day money arrives in the month; due by month end' },
+      source: {
+        doc: 'TL22',
+        article: '§2(2)2',
+        reading: 'TL22 counts from the day money arrives in the month; due by month end',
+      },
     },
   ],
 };

@@ -6,7 +6,14 @@ import { countValue, daysValue } from '../values.js';
 const JL = '220000';
 const TL = '211200';
 
-const v = (name: string, set: string, region: string, from: string, value: unknown, source: RawParamValue['source']): RawParamValue => ({
+const v = (
+  name: string,
+  set: string,
+  region: string,
+  from: string,
+  value: unknown,
+  source: RawParamValue['source'],
+): RawParamValue => ({
   name,
   set,
   region,
@@ -30,37 +37,109 @@ export const waiting: ParamArea = {
       'JL21: waiting period in months for residents paying outside the window',
       countValue,
     ),
-    defineParam('waiting.gapLimitDays', '中断缴费可补缴天数', 'longest gap (P − E) that still allows backfill without waiting (W-5)', daysValue),
-    defineParam('waiting.gapLimitMonths', '中断缴费月数上限', 'TL22: longest gap in calendar months without waiting', countValue),
+    defineParam(
+      'waiting.gapLimitDays',
+      '中断缴费可补缴天数',
+      'longest gap (P − E) that still allows backfill without waiting (W-5)',
+      daysValue,
+    ),
+    defineParam(
+      'waiting.gapLimitMonths',
+      '中断缴费月数上限',
+      'TL22: longest gap in calendar months without waiting',
+      countValue,
+    ),
     defineParam('waiting.minContinuousYears', '连续参保年限', 'continuous years needed for W-5a / W-5c', countValue),
-    defineParam('waiting.newbornWindowDays', '新生儿参保期限（日）', 'days after birth within which a newborn enrolls with cover from birth (W-1)', daysValue),
-    defineParam('waiting.conversionWindowDays', '身份转换参保期限（日）', 'days after an identity conversion within which no waiting applies (W-2)', daysValue),
-    defineParam('waiting.variableDaysPerBreakYear', '每多断保1年增加的变动等待期（日）', 'variable waiting days per break year beyond the first (W-7)', daysValue),
-    defineParam('waiting.longBreakYears', '长期断缴年数', 'consecutive break years from which the W-7 floor applies', countValue),
-    defineParam('waiting.longBreakFloorDays', '长期断缴修复后最低等待期（日）', 'minimum fixed + variable waiting after a long break, after repair (W-7)', daysValue),
-    defineParam('waiting.shortWaitDays', '铁岭30天等待期', 'TL22: waiting days after a longer gap, or for flexible workers not paid in full', daysValue),
+    defineParam(
+      'waiting.newbornWindowDays',
+      '新生儿参保期限（日）',
+      'days after birth within which a newborn enrolls with cover from birth (W-1)',
+      daysValue,
+    ),
+    defineParam(
+      'waiting.conversionWindowDays',
+      '身份转换参保期限（日）',
+      'days after an identity conversion within which no waiting applies (W-2)',
+      daysValue,
+    ),
+    defineParam(
+      'waiting.variableDaysPerBreakYear',
+      '每多断保1年增加的变动等待期（日）',
+      'variable waiting days per break year beyond the first (W-7)',
+      daysValue,
+    ),
+    defineParam(
+      'waiting.longBreakYears',
+      '长期断缴年数',
+      'consecutive break years from which the W-7 floor applies',
+      countValue,
+    ),
+    defineParam(
+      'waiting.longBreakFloorDays',
+      '长期断缴修复后最低等待期（日）',
+      'minimum fixed + variable waiting after a long break, after repair (W-7)',
+      daysValue,
+    ),
+    defineParam(
+      'waiting.shortWaitDays',
+      '铁岭30天等待期',
+      'TL22: waiting days after a longer gap, or for flexible workers not paid in full',
+      daysValue,
+    ),
   ],
   values: [
     // JL26 Art.10, Art.13, Art.24, Art.25
     v('waiting.fixedDays', 'JL26', JL, '2026-03-01', 90, { doc: 'JL26', article: 'Art.10 ¶4' }),
-    v('waiting.fixedCountsFrom', 'JL26', JL, '2026-03-01', 'day-after-payment', { doc: 'JL26', article: 'Art.10 ¶4', reading: '“从缴费成功次日起计算”' }),
-    v('waiting.gapLimitDays', 'JL26', JL, '2026-03-01', 90, { doc: 'JL26', article: 'Art.10 ¶1–3', reading: 'gap = P − E ≤ 90 (RULES.md §0)' }),
+    v('waiting.fixedCountsFrom', 'JL26', JL, '2026-03-01', 'day-after-payment', {
+      doc: 'JL26',
+      article: 'Art.10 ¶4',
+      reading: '“从缴费成功次日起计算”',
+    }),
+    v('waiting.gapLimitDays', 'JL26', JL, '2026-03-01', 90, {
+      doc: 'JL26',
+      article: 'Art.10 ¶1–3',
+      reading: 'gap = P − E ≤ 90 (RULES.md §0)',
+    }),
     v('waiting.minContinuousYears', 'JL26', JL, '2026-03-01', 2, { doc: 'JL26', article: 'Art.10 ¶1, ¶3' }),
-    v('waiting.newbornWindowDays', 'JL26', JL, '2026-03-01', 90, { doc: 'JL26', article: 'Art.24', reading: 'enrolled (paid) on day P with P − birth ≤ 90' }),
-    v('waiting.conversionWindowDays', 'JL26', JL, '2026-03-01', 90, { doc: 'JL26', article: 'Art.25', reading: 'P − conversion date ≤ 90' }),
-    v('waiting.variableDaysPerBreakYear', 'JL26', JL, '2026-03-01', 30, { doc: 'JL26', article: 'Art.13', reading: '“每多断保1年” = 30 × (N − 1)' }),
+    v('waiting.newbornWindowDays', 'JL26', JL, '2026-03-01', 90, {
+      doc: 'JL26',
+      article: 'Art.24',
+      reading: 'enrolled (paid) on day P with P − birth ≤ 90',
+    }),
+    v('waiting.conversionWindowDays', 'JL26', JL, '2026-03-01', 90, {
+      doc: 'JL26',
+      article: 'Art.25',
+      reading: 'P − conversion date ≤ 90',
+    }),
+    v('waiting.variableDaysPerBreakYear', 'JL26', JL, '2026-03-01', 30, {
+      doc: 'JL26',
+      article: 'Art.13',
+      reading: '“每多断保1年” = 30 × (N − 1)',
+    }),
     v('waiting.longBreakYears', 'JL26', JL, '2026-03-01', 4, { doc: 'JL26', article: 'Art.13' }),
     v('waiting.longBreakFloorDays', 'JL26', JL, '2026-03-01', 180, { doc: 'JL26', article: 'Art.13' }),
     // FLX25 §9: switching after ≥ 2 years with a gap ≤ 90 days
     v('waiting.gapLimitDays', 'FLX25', JL, '2025-05-01', 90, { doc: 'FLX25', article: '§9' }),
     v('waiting.minContinuousYears', 'FLX25', JL, '2025-05-01', 2, { doc: 'FLX25', article: '§9' }),
     // JL21 §1, §4
-    v('waiting.residentOffWindowMonths', 'JL21', JL, '2020-09-21', 3, { doc: 'JL21', article: '§1', reading: '3 months counting from the day after payment' }),
+    v('waiting.residentOffWindowMonths', 'JL21', JL, '2020-09-21', 3, {
+      doc: 'JL21',
+      article: '§1',
+      reading: '3 months counting from the day after payment',
+    }),
     v('waiting.newbornWindowDays', 'JL21', JL, '2020-09-21', 90, { doc: 'JL21', article: '§4' }),
     // TL22 §2–3
     v('waiting.fixedDays', 'TL22', TL, '2022-04-01', 90, { doc: 'TL22', article: '§2(1)1, §2(2)1' }),
-    v('waiting.fixedCountsFrom', 'TL22', TL, '2022-04-01', 'payment-day', { doc: 'TL22', article: '§2(1)1', reading: '“从缴费之日起” / “从实缴到账之日起”: counts from the payment day' }),
-    v('waiting.gapLimitMonths', 'TL22', TL, '2022-04-01', 3, { doc: 'TL22', article: '§2(2)2, §3(1)', reading: 'gap ≤ 3 calendar months: P ≤ E + 3 months' }),
+    v('waiting.fixedCountsFrom', 'TL22', TL, '2022-04-01', 'payment-day', {
+      doc: 'TL22',
+      article: '§2(1)1',
+      reading: '“从缴费之日起” / “从实缴到账之日起”: counts from the payment day',
+    }),
+    v('waiting.gapLimitMonths', 'TL22', TL, '2022-04-01', 3, {
+      doc: 'TL22',
+      article: '§2(2)2, §3(1)',
+      reading: 'gap ≤ 3 calendar months: P ≤ E + 3 months',
+    }),
     v('waiting.minContinuousYears', 'TL22', TL, '2022-04-01', 2, { doc: 'TL22', article: '§3(1)' }),
     v('waiting.newbornWindowDays', 'TL22', TL, '2022-04-01', 90, { doc: 'TL22', article: '§2(1)2' }),
     v('waiting.shortWaitDays', 'TL22', TL, '2022-04-01', 30, { doc: 'TL22', article: '§2(2)2–3, §3(1)' }),

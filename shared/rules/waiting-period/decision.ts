@@ -74,8 +74,13 @@ export const waitingPeriodFacts = baseFacts
       ctx.addIssue({ code: 'custom', path: ['conversionDate'], message: 'required for an identity conversion' });
     const paid = f.paidAt.slice(0, 10);
     if (f.previousCover && f.previousCover.lastCoveredDay > paid)
-      ctx.addIssue({ code: 'custom', path: ['previousCover', 'lastCoveredDay'], message: 'is after the payment: cover is not broken' });
-    if (f.birthDate && f.birthDate > paid) ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'is after the payment' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['previousCover', 'lastCoveredDay'],
+        message: 'is after the payment: cover is not broken',
+      });
+    if (f.birthDate && f.birthDate > paid)
+      ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'is after the payment' });
   });
 
 export type WaitingPeriodFacts = z.output<typeof waitingPeriodFacts>;
@@ -107,7 +112,12 @@ interface Derived {
   readonly inWindow: boolean | null;
 }
 
-const none = (d: Derived, coverStarts: CalendarDate, decidedBy: string, extra: Partial<WaitingPeriod> = {}): WaitingPeriod => ({
+const none = (
+  d: Derived,
+  coverStarts: CalendarDate,
+  decidedBy: string,
+  extra: Partial<WaitingPeriod> = {},
+): WaitingPeriod => ({
   waitingDays: 0,
   fixedDays: 0,
   variableDays: 0,
@@ -123,7 +133,14 @@ const none = (d: Derived, coverStarts: CalendarDate, decidedBy: string, extra: P
   ...extra,
 });
 
-function waiting(d: Derived, countsFrom: CalendarDate, fixedDays: number, variableDays: number, decidedBy: string, extra: Partial<WaitingPeriod> = {}): WaitingPeriod {
+function waiting(
+  d: Derived,
+  countsFrom: CalendarDate,
+  fixedDays: number,
+  variableDays: number,
+  decidedBy: string,
+  extra: Partial<WaitingPeriod> = {},
+): WaitingPeriod {
   const total = fixedDays + variableDays;
   return {
     waitingDays: total,
@@ -160,7 +177,9 @@ const noWaitingStart = (d: Derived) => maxDate(addDays(d.paid, 1), d.periodStart
 
 function dueDateOf(ctx: EvalContext, feeMonth: string): CalendarDate {
   const rule = ctx.param<'end-of-month' | 'end-of-following-month'>('employee.dueDate', firstOfMonth(feeMonth));
-  return rule === 'end-of-month' ? lastOfMonth(feeMonth) : lastOfMonth(addMonths(firstOfMonth(feeMonth), 1).slice(0, 7));
+  return rule === 'end-of-month'
+    ? lastOfMonth(feeMonth)
+    : lastOfMonth(addMonths(firstOfMonth(feeMonth), 1).slice(0, 7));
 }
 
 function breakYearsOf(f: WaitingPeriodFacts): number {
@@ -190,7 +209,9 @@ function jl26(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
         if (f.group !== 'newborn' || f.scheme !== 'resident') return false;
         const age = daysBetween(f.birthDate!, d.paid);
         if (age <= ctx.param<number>('waiting.newbornWindowDays')) return `enrolled ${age} days after birth`;
-        return yearOf(d.paid) === yearOf(f.birthDate!) ? `enrolled ${age} days after birth, still in the birth year` : false;
+        return yearOf(d.paid) === yearOf(f.birthDate!)
+          ? `enrolled ${age} days after birth, still in the birth year`
+          : false;
       },
       why: 'not a newborn enrolled within 90 days or in the birth year',
       then: () => {
@@ -215,7 +236,9 @@ function jl26(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
       when: () => {
         if (f.group !== 'identity-conversion') return false;
         const days = daysBetween(f.conversionDate!, d.paid);
-        return days <= ctx.param<number>('waiting.conversionWindowDays') ? `enrolled ${days} days after the conversion` : false;
+        return days <= ctx.param<number>('waiting.conversionWindowDays')
+          ? `enrolled ${days} days after the conversion`
+          : false;
       },
       why: 'no identity conversion within 90 days',
       then: () => {
@@ -246,7 +269,9 @@ function jl26(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
         if (!prev || prev.scheme !== f.scheme) return false;
         if (f.scheme === 'resident') {
           const last = prev.lastCoveredFeeYear ?? yearOf(prev.lastCoveredDay);
-          return last === f.feeYear! - 1 && d.inWindow === true ? `covered in ${last}, paid in the window for ${f.feeYear}` : false;
+          return last === f.feeYear! - 1 && d.inWindow === true
+            ? `covered in ${last}, paid in the window for ${f.feeYear}`
+            : false;
         }
         const due = dueDateOf(ctx, f.feeMonth!);
         return prev.lastCoveredDay >= addDays(d.periodStart, -1) && d.paid <= due
@@ -266,7 +291,7 @@ function jl26(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
       {
         rule: 'W-5a',
         when: () =>
-          !!prev && prev.scheme !== f.scheme && prev.continuousYears >= minYears() && withinGap()
+          prev && prev.scheme !== f.scheme && prev.continuousYears >= minYears() && withinGap()
             ? `switching from the ${prev.scheme} scheme after ${prev.continuousYears} years, gap ${d.gapDays} days`
             : false,
         why: 'no scheme switch after ≥ 2 continuous years with a gap ≤ 90 days',
@@ -282,7 +307,9 @@ function jl26(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
       {
         rule: 'W-5b',
         when: () =>
-          f.scheme === 'employee' && prev?.scheme === 'employee' && withinGap() ? `employee gap of ${d.gapDays} days` : false,
+          f.scheme === 'employee' && prev?.scheme === 'employee' && withinGap()
+            ? `employee gap of ${d.gapDays} days`
+            : false,
         why: 'no employee gap ≤ 90 days',
         then: () => {
           const r = employeeGap('W-5b');
@@ -326,8 +353,7 @@ function jl26(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
 /** W-6 with W-7 for residents after a break (JL26 Art.10 ¶4, Art.13). */
 function fixedWaiting(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPeriod {
   const fixed = ctx.param<number>('waiting.fixedDays');
-  const countsFrom =
-    f.scheme === 'resident' && d.inWindow ? d.periodStart : maxDate(addDays(d.paid, 1), d.periodStart);
+  const countsFrom = f.scheme === 'resident' && d.inWindow ? d.periodStart : maxDate(addDays(d.paid, 1), d.periodStart);
   const what = !f.previousCover ? '首次参保' : '不符合免等待期情形';
   const whatEn = !f.previousCover ? 'first enrollment' : 'no exemption applies';
 
@@ -373,7 +399,9 @@ function jl21(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
     {
       rule: 'W-1',
       when: () =>
-        f.group === 'newborn' && f.scheme === 'resident' && daysBetween(f.birthDate!, d.paid) <= ctx.param<number>('waiting.newbornWindowDays')
+        f.group === 'newborn' &&
+        f.scheme === 'resident' &&
+        daysBetween(f.birthDate!, d.paid) <= ctx.param<number>('waiting.newbornWindowDays')
           ? 'newborn enrolled within 90 days (JL21 §4)'
           : false,
       why: 'not a newborn enrolled within 90 days; a late newborn follows the new-enrollment rules (JL21 §4)',
@@ -447,10 +475,14 @@ function tl22(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
   const prev = f.previousCover;
   const fixed = () => ctx.param<number>('waiting.fixedDays');
   const short = () => ctx.param<number>('waiting.shortWaitDays');
-  const within3Months = () => !!prev && d.paid <= addMonths(prev.lastCoveredDay, ctx.param<number>('waiting.gapLimitMonths'));
+  const within3Months = () =>
+    !!prev && d.paid <= addMonths(prev.lastCoveredDay, ctx.param<number>('waiting.gapLimitMonths'));
   const fromPayment = (days: number, rule: string, zh: string, en: string, extra: Partial<WaitingPeriod> = {}) => {
     const r = waiting(d, maxDate(d.paid, d.periodStart), days, 0, rule, extra);
-    ctx.because(`${zh}，自${r.countsFrom}起设${days}天待遇等待期，${r.coverStarts}起享受待遇`, `${en}: ${days}-day waiting from ${r.countsFrom}; covered from ${r.coverStarts}`);
+    ctx.because(
+      `${zh}，自${r.countsFrom}起设${days}天待遇等待期，${r.coverStarts}起享受待遇`,
+      `${en}: ${days}-day waiting from ${r.countsFrom}; covered from ${r.coverStarts}`,
+    );
     return r;
   };
   const switching = !!prev && prev.scheme !== f.scheme;
@@ -463,7 +495,10 @@ function tl22(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
       then: () => {
         const age = daysBetween(f.birthDate!, d.paid);
         if (age <= ctx.param<number>('waiting.newbornWindowDays')) {
-          ctx.because(`新生儿出生后${age}天内参保，自出生之日起纳入报销`, `newborn enrolled ${age} days after birth: covered from birth on ${f.birthDate}`);
+          ctx.because(
+            `新生儿出生后${age}天内参保，自出生之日起纳入报销`,
+            `newborn enrolled ${age} days after birth: covered from birth on ${f.birthDate}`,
+          );
           return none(d, f.birthDate!, 'W-1', { retroactive: true });
         }
         return fromPayment(fixed(), 'W-1', '新生儿未在90天内参保', 'newborn enrolled after 90 days');
@@ -475,28 +510,48 @@ function tl22(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
       why: 'not a subsidised person',
       then: () => {
         const start = noWaitingStart(d);
-        ctx.because(`资助参保人员不设待遇等待期，自${start}起享受待遇`, `subsidised person: no waiting, covered from ${start}`);
+        ctx.because(
+          `资助参保人员不设待遇等待期，自${start}起享受待遇`,
+          `subsidised person: no waiting, covered from ${start}`,
+        );
         return none(d, start, 'W-3');
       },
     },
     {
       rule: 'W-5a',
-      when: () => (switching && prev!.continuousYears >= ctx.param<number>('waiting.minContinuousYears') ? 'switch after 2+ years in the same scheme' : false),
+      when: () =>
+        switching && prev!.continuousYears >= ctx.param<number>('waiting.minContinuousYears')
+          ? 'switch after 2+ years in the same scheme'
+          : false,
       why: 'no switch after 2+ years in one scheme',
       then: () => {
         if (within3Months()) {
           const start = noWaitingStart(d);
-          ctx.because(`连续参保2年以上切换参保关系，中断不超过3个月，缴费到账后即可享受待遇`, `switched schemes after 2+ years with a gap of at most 3 months: covered once paid, from ${start}`);
+          ctx.because(
+            `连续参保2年以上切换参保关系，中断不超过3个月，缴费到账后即可享受待遇`,
+            `switched schemes after 2+ years with a gap of at most 3 months: covered once paid, from ${start}`,
+          );
           return none(d, start, 'W-5a');
         }
-        return fromPayment(short(), 'W-5a', '连续参保2年以上切换参保关系，中断超过3个月', 'switched schemes after 2+ years with a gap over 3 months');
+        return fromPayment(
+          short(),
+          'W-5a',
+          '连续参保2年以上切换参保关系，中断超过3个月',
+          'switched schemes after 2+ years with a gap over 3 months',
+        );
       },
     },
     {
       rule: 'W-6',
       when: () => (switching ? 'switch after fewer than 2 years' : false),
       why: 'not a switch',
-      then: () => fromPayment(fixed(), 'W-6', '参加同制度医保未连续2年，切换参保关系', 'switched schemes after fewer than 2 continuous years'),
+      then: () =>
+        fromPayment(
+          fixed(),
+          'W-6',
+          '参加同制度医保未连续2年，切换参保关系',
+          'switched schemes after fewer than 2 continuous years',
+        ),
     },
     {
       rule: 'W-6',
@@ -504,7 +559,10 @@ function tl22(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
       why: 'not a resident enrollment',
       then: () => {
         if (d.inWindow) {
-          ctx.because(`集中缴费期参保缴费不设待遇等待期，${d.periodStart}起享受待遇`, `paid in the concentrated window: no waiting, covered from ${d.periodStart}`);
+          ctx.because(
+            `集中缴费期参保缴费不设待遇等待期，${d.periodStart}起享受待遇`,
+            `paid in the concentrated window: no waiting, covered from ${d.periodStart}`,
+          );
           return none(d, d.periodStart, 'W-6', { retroactive: false });
         }
         return fromPayment(fixed(), 'W-6', '非集中缴费期参保缴费', 'paid outside the concentrated window');
@@ -517,7 +575,10 @@ function tl22(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
       then: () => {
         if (f.group === 'new-graduate') {
           const start = noWaitingStart(d);
-          ctx.because(`应届毕业生新入职首次参加职工医保，不设待遇等待期`, `new graduate in a first employee enrollment: no waiting, covered from ${start}`);
+          ctx.because(
+            `应届毕业生新入职首次参加职工医保，不设待遇等待期`,
+            `new graduate in a first employee enrollment: no waiting, covered from ${start}`,
+          );
           return none(d, start, 'W-6');
         }
         return fromPayment(fixed(), 'W-6', '职工医保首次参保', 'first employee enrollment');
@@ -526,19 +587,34 @@ function tl22(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
     [
       {
         rule: 'W-4',
-        when: () => (f.mode === 'flexible' && prev!.priorYearPaidInFull === true ? 'flexible worker, prior year paid in full (TL22 §2(2)3)' : false),
+        when: () =>
+          f.mode === 'flexible' && prev!.priorYearPaidInFull === true
+            ? 'flexible worker, prior year paid in full (TL22 §2(2)3)'
+            : false,
         why: 'not a flexible worker who paid the whole prior year',
         then: () => {
           const start = noWaitingStart(d);
-          ctx.because(`灵活就业人员上年度足额缴费，当年实缴到账后即可享受待遇`, `flexible worker who paid the whole prior year: covered once paid, from ${start}`);
+          ctx.because(
+            `灵活就业人员上年度足额缴费，当年实缴到账后即可享受待遇`,
+            `flexible worker who paid the whole prior year: covered once paid, from ${start}`,
+          );
           return none(d, start, 'W-4');
         },
       },
       {
         rule: 'W-6',
-        when: () => (f.mode === 'flexible' && prev!.priorYearPaidInFull !== true ? 'flexible worker, prior year not paid in full (TL22 §2(2)3)' : false),
+        when: () =>
+          f.mode === 'flexible' && prev!.priorYearPaidInFull !== true
+            ? 'flexible worker, prior year not paid in full (TL22 §2(2)3)'
+            : false,
         why: 'not a flexible worker short of the prior year',
-        then: () => fromPayment(short(), 'W-6', '灵活就业人员上年度未足额缴费', 'flexible worker who did not pay the whole prior year'),
+        then: () =>
+          fromPayment(
+            short(),
+            'W-6',
+            '灵活就业人员上年度未足额缴费',
+            'flexible worker who did not pay the whole prior year',
+          ),
       },
     ],
     {
@@ -547,14 +623,24 @@ function tl22(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
       why: 'employee gap over 3 months',
       then: () => {
         const start = addDays(prev!.lastCoveredDay, 1);
-        ctx.because(`中断缴费不超过3个月，补缴后断缴期间可享受待遇，不设待遇等待期`, `employee gap of at most 3 months: backfill, no waiting, the gap covered from ${start}`);
+        ctx.because(
+          `中断缴费不超过3个月，补缴后断缴期间可享受待遇，不设待遇等待期`,
+          `employee gap of at most 3 months: backfill, no waiting, the gap covered from ${start}`,
+        );
         return none(d, start, 'W-5b', { retroactive: true, backfillAllowed: true, restoredOn: addDays(d.paid, 1) });
       },
     },
     {
       rule: 'W-6',
       when: true,
-      then: () => fromPayment(short(), 'W-6', '职工医保中断缴费超过3个月，断缴期间不享受待遇', 'employee gap over 3 months, the gap not covered', { backfillAllowed: true }),
+      then: () =>
+        fromPayment(
+          short(),
+          'W-6',
+          '职工医保中断缴费超过3个月，断缴期间不享受待遇',
+          'employee gap over 3 months, the gap not covered',
+          { backfillAllowed: true },
+        ),
     },
   ];
   return ctx.exceptions('the waiting period (TL22 §2–3)', levels);
