@@ -2,7 +2,7 @@
  * Bases and rates that several decisions share (contributions, arrears backfill, retirement lump
  * sums, maternity allowance). Each reads its parameters through the context, so the trace shows them.
  */
-import type { CalendarDate } from '../../domain/calendar.js';
+import { addYearMonths, type CalendarDate, firstOfMonth, lastOfMonth, type YearMonth } from '../../domain/calendar.js';
 import { addRatios, applyRatio, type Fen, mulRatios, type Ratio } from '../../domain/money.js';
 import type { EvalContext } from '../engine.js';
 
@@ -48,7 +48,11 @@ export interface RateComponent {
  * C-5: flexible components. Combined = unit medical + maternity + employee 2 %; pooling-only =
  * 80 % of the unit medical rate + maternity (no personal account, so no employee part).
  */
-export function flexibleComponents(ctx: EvalContext, mode: FlexibleMode, on: CalendarDate = ctx.businessDate): RateComponent[] {
+export function flexibleComponents(
+  ctx: EvalContext,
+  mode: FlexibleMode,
+  on: CalendarDate = ctx.businessDate,
+): RateComponent[] {
   const r = unitRates(ctx, on);
   if (mode === 'combined') {
     return [
@@ -76,7 +80,11 @@ export interface LineItem {
 
 /** The money rule: each component of one month is rounded half up to the fen; the total is their sum. */
 export function monthlyLines(baseFen: Fen, components: readonly RateComponent[]): { lines: LineItem[]; totalFen: Fen } {
-  const lines = components.map((c) => ({ component: c.component, rate: c.rate, amountFen: applyRatio(baseFen, c.rate) }));
+  const lines = components.map((c) => ({
+    component: c.component,
+    rate: c.rate,
+    amountFen: applyRatio(baseFen, c.rate),
+  }));
   return { lines, totalFen: lines.reduce((s, l) => s + l.amountFen, 0) };
 }
 
@@ -87,4 +95,40 @@ export function clampBase(ctx: EvalContext, declaredFen: Fen, on: CalendarDate =
   const ceilingFen = applyRatio(wage, ctx.param<Ratio>('contribution.baseCeilingShare', on));
   const baseFen = Math.min(Math.max(declaredFen, floorFen), ceilingFen);
   return { baseFen, floorFen, ceilingFen, clamped: baseFen !== declaredFen };
+}
+
+/** C-3: the three lines of a unit employee's month: unit medical, unit (enterprise) maternity, employee 2 %. */
+export function unitComponents(ctx: EvalContext, on: CalendarDate = ctx.businessDate): RateComponent[] {
+  const r = unitRates(ctx, on);
+  return [
+    { component: 'medical', rate: r.medical },
+    { component: 'maternity', rate: r.maternity },
+    { component: 'employee-medical', rate: r.employee },
+  ];
+}
+
+export type DueRule = 'end-of-month' | 'end-of-following-month';
+
+/**
+ * C-6: the last day on which a fee month of the employee scheme is paid on time. The rule in force
+ * on the first day of the fee month decides (当月缴纳当月费用 from the month after the 2026 average
+ * wage is published; the older end-of-following-month before).
+ */
+export function dueDateOf(ctx: EvalContext, feeMonth: YearMonth): { dueDate: CalendarDate; rule: DueRule } {
+  const rule = ctx.param<DueRule>('employee.dueDate', firstOfMonth(feeMonth));
+  return { dueDate: rule === 'end-of-month' ? lastOfMonth(feeMonth) : lastOfMonth(addYearMonths(feeMonth, 1)), rule };
+}
+
+/** Fee months `from` … `to`, inclusive. */
+export function feeMonths(from: YearMonth, to: YearMonth): YearMonth[] {
+  const out: YearMonth[] = [];
+  for (let m = from; m <= to; m = addYearMonths(m, 1)) out.push(m);
+  return out;
+}
+
+/** A check that does not refuse: something the agency should look at (e.g. C-11 place of study). */
+export interface Finding {
+  readonly rule: string;
+  readonly zh: string;
+  readonly en: string;
 }
