@@ -192,8 +192,9 @@ export const contributions: ParamArea = {
       JL,
       '2020-09-21',
       '6%',
-      { doc: 'AGENCY', article: 'regional unit medical rate before JL26, illustrative', illustrative: true },
-      '2026-02-28',
+      // Open-ended: a region's rate is agency data whichever pack is in force (P-2 may decide an open
+      // case under FLX25 after 2026-03-01); JL26's own ≈6 % default sits nearer in the JL26 chain.
+      { doc: 'AGENCY', article: 'regional unit medical rate, illustrative', illustrative: true },
     ),
     v(
       'contribution.unitMaternityRate',
@@ -201,8 +202,7 @@ export const contributions: ParamArea = {
       JL,
       '2020-09-21',
       '0.5%',
-      { doc: 'AGENCY', article: 'regional maternity rate before JL26, illustrative', illustrative: true },
-      '2026-02-28',
+      { doc: 'AGENCY', article: 'regional maternity rate, illustrative', illustrative: true },
     ),
     v('contribution.employeeRate', 'JL21', JL, '2020-09-21', '2%', {
       doc: 'JL26',

@@ -17,7 +17,6 @@ import {
   daysBetween,
   firstOfMonth,
   firstOfYear,
-  lastOfMonth,
   maxDate,
   periodEnd,
   yearOf,
@@ -32,6 +31,7 @@ import {
   years,
   yearMonth,
 } from '../../schemas/common.js';
+import { dueDateOf } from '../contributions/rates.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
 import { NoApplicableRuleError } from '../errors.js';
 
@@ -175,13 +175,6 @@ function derive(f: WaitingPeriodFacts, ctx: EvalContext): Derived {
 /** No waiting: cover from the day after payment (FLX25 §10), not before the fee period starts. */
 const noWaitingStart = (d: Derived) => maxDate(addDays(d.paid, 1), d.periodStart);
 
-function dueDateOf(ctx: EvalContext, feeMonth: string): CalendarDate {
-  const rule = ctx.param<'end-of-month' | 'end-of-following-month'>('employee.dueDate', firstOfMonth(feeMonth));
-  return rule === 'end-of-month'
-    ? lastOfMonth(feeMonth)
-    : lastOfMonth(addMonths(firstOfMonth(feeMonth), 1).slice(0, 7));
-}
-
 function breakYearsOf(f: WaitingPeriodFacts): number {
   const prev = f.previousCover!;
   const lastYear = prev.lastCoveredFeeYear ?? yearOf(prev.lastCoveredDay);
@@ -273,7 +266,7 @@ function jl26(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
             ? `covered in ${last}, paid in the window for ${f.feeYear}`
             : false;
         }
-        const due = dueDateOf(ctx, f.feeMonth!);
+        const due = dueDateOf(ctx, f.feeMonth!).dueDate;
         return prev.lastCoveredDay >= addDays(d.periodStart, -1) && d.paid <= due
           ? `previous month covered, ${f.feeMonth} paid on time (due ${due})`
           : false;
