@@ -1,0 +1,70 @@
+/**
+ * Key design of the single table (docs/data-model.md explains it). Every key the store writes is
+ * built here, so the access patterns in the doc and the code cannot drift apart.
+ *
+ * Partitions:
+ *   P#<identity key>      a person: PROFILE, ENR#…, LEDGER#…, LEDGERV#…, AUDIT#…
+ *   C#<case id>           a case: CASE, AUDIT#…
+ *   N#<notification id>   a raw tax payment notification: NOTIFICATION (and the idempotency guard)
+ *
+ * Sort keys sort the way they are read: enrollments together (status as of a date is one Query),
+ * fee months in calendar order (out-of-order arrivals still land in order), audit records by time.
+ */
+import type { CaseSubject, Scheme } from './model.js';
+
+export const personPk = (identityKey: string) => `P#${identityKey}`;
+export const casePk = (caseId: string) => `C#${caseId}`;
+export const notificationPk = (notificationId: string) => `N#${notificationId}`;
+
+export const SK = {
+  profile: 'PROFILE',
+  case: 'CASE',
+  notification: 'NOTIFICATION',
+  enrollmentPrefix: 'ENR#',
+  ledgerPrefix: 'LEDGER#',
+  ledgerVersionPrefix: 'LEDGERV#',
+  auditPrefix: 'AUDIT#',
+} as const;
+
+export const enrollmentSk = (enrollmentId: string) => `${SK.enrollmentPrefix}${enrollmentId}`;
+
+const schemeLetter = (scheme: Scheme) => (scheme === 'employee' ? 'E' : 'R');
+
+/** `LEDGER#E#2026-03` (employee fee month) or `LEDGER#R#2027` (resident fee year). */
+export const ledgerSk = (scheme: Scheme, feePeriod: string) => `${SK.ledgerPrefix}${schemeLetter(scheme)}#${feePeriod}`;
+export const ledgerSchemePrefix = (scheme: Scheme) => `${SK.ledgerPrefix}${schemeLetter(scheme)}#`;
+
+/** History of one fee period: `LEDGERV#E#2026-03#v000002` (the entry as version 2 was) or `…#late#<id>`. */
+export const ledgerVersionPrefix = (scheme: Scheme, feePeriod: string) =>
+  `${SK.ledgerVersionPrefix}${schemeLetter(scheme)}#${feePeriod}#`;
+export const ledgerVersionSk = (scheme: Scheme, feePeriod: string, version: number) =>
+  `${ledgerVersionPrefix(scheme, feePeriod)}v${String(version).padStart(6, '0')}`;
+export const lateSupersededSk = (scheme: Scheme, feePeriod: string, notificationId: string) =>
+  `${ledgerVersionPrefix(scheme, feePeriod)}late#${notificationId}`;
+
+/** `AUDIT#2026-11-15T02:30:00.000Z#<random>`: time order, never two records on one key. */
+export const auditSk = (at: string, auditId: string) => `${SK.auditPrefix}${at}#${auditId}`;
+
+// ── Index keys of a case ──────────────────────────────────────────────────────
+
+/** byRegionState: one partition per region and state, so the staff API lists a region's cases in one Query. */
+export const regionStatePk = (region: string, state: string) => `R#${region}#S#${state}`;
+export const regionStateSk = (caseType: string, openedOn: string, caseId: string) =>
+  `${caseType}#${openedOn}#${caseId}`;
+
+/** byDeadline: one partition per region and day: "what expires on D in region r" is one Query. */
+export const deadlinePk = (region: string, until: string) => `DUE#${region}#${until}`;
+export const deadlineSk = (caseType: string, caseId: string) => `${caseType}#${caseId}`;
+
+/** bySubject: a person's, a unit's or a region's cases, newest last. */
+export function subjectPk(subject: CaseSubject): string {
+  switch (subject.kind) {
+    case 'person':
+      return personPk(subject.identityKey);
+    case 'unit':
+      return `U#${subject.unitId}`;
+    case 'region':
+      return `RG#${subject.region}`;
+  }
+}
+export const subjectSk = (openedOn: string, caseType: string, caseId: string) => `${openedOn}#${caseType}#${caseId}`;

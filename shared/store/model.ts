@@ -1,0 +1,377 @@
+/**
+ * The entities of the case store, in the domain's words, with the zod schemas that guard what
+ * goes in. Money is integer fen, business dates are CST calendar dates `YYYY-MM-DD`, instants
+ * (`at`, `receivedAt`) are ISO UTC time-stamps.
+ */
+import { z } from 'zod';
+import type { CalendarDate } from '../domain/calendar.js';
+import type { Fen, Ratio } from '../domain/money.js';
+import type { Reason, Trace } from '../rules/engine.js';
+import {
+  calendarDate,
+  employeeMode,
+  fen,
+  flexibleMode,
+  regionCode,
+  scheme,
+  timestampOrDate,
+  yearMonth,
+} from '../schemas/common.js';
+
+export type Scheme = z.infer<typeof scheme>;
+export type EmployeeMode = z.infer<typeof employeeMode>;
+
+/** A normalised identity key (E-6), e.g. `CN:220102199003071234`. Written by shared/domain/identity.ts. */
+export const identityKey = z
+  .string()
+  .min(3)
+  .max(64)
+  .regex(/^[A-Z]{2,3}:[0-9A-Za-z-]+$/, 'must be a normalised identity key such as CN:<ID number>');
+
+const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[0-9A-Za-z._:-]+$/, 'letters, digits and . _ : - only');
+
+/** A case state or wait name: lower-case words joined by dashes (`waiting-payment`). */
+const word = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9-]*$/, 'lower-case words joined by dashes');
+
+export const ratioSchema = z.object({ num: z.number().int().nonnegative(), den: z.number().int().positive() });
+
+export const reasonSchema = z.object({ zh: z.string(), en: z.string() });
+
+/** A rule applied, with the article it was read from (catalogue.ts `cites`). */
+export const ruleRef = z.object({ id: z.string().min(1), cites: z.string() });
+export type RuleRef = z.infer<typeof ruleRef>;
+
+// ── Who did it ───────────────────────────────────────────────────────────────
+
+/** Staff act only within their own pooling region, so the region is part of who they are. */
+export const actorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('staff'), staffId: id, region: regionCode }),
+  z.object({ kind: z.literal('system'), component: id }),
+]);
+export type Actor = z.infer<typeof actorSchema>;
+
+/** What every change carries into the audit trail. */
+export interface ChangeContext {
+  readonly actor: Actor;
+  /** Why, in words a reviewer reads: a staff note, or the decision's reason. */
+  readonly reason: string;
+  /** The decision that justified the change, when there was one. */
+  readonly trace?: Trace;
+}
+
+export interface AuditRecord {
+  readonly auditId: string;
+  /** What the change was about: `person:<masked key>`, `case:<id>`, `notification:<id>`. */
+  readonly subject: string;
+  readonly actor: Actor;
+  /** ISO UTC instant. */
+  readonly at: string;
+  readonly action: string;
+  readonly reason: string;
+  readonly trace?: Trace;
+  /** Versions of the items written, e.g. `{ "case:abc": 4 }`. */
+  readonly versions?: Record<string, number>;
+}
+
+// ── Persons ──────────────────────────────────────────────────────────────────
+
+export const personInput = z.object({
+  identityKey,
+  /** Pooling region of registration (where staff may act). */
+  region: regionCode,
+  birthDate: calendarDate.optional(),
+  sex: z.enum(['male', 'female']).optional(),
+});
+export type PersonInput = z.infer<typeof personInput>;
+
+export interface Person extends PersonInput {
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+// ── Enrollments ──────────────────────────────────────────────────────────────
+
+export const enrollmentStatus = z.enum(['normal', 'suspended', 'terminated']);
+export type EnrollmentStatus = z.infer<typeof enrollmentStatus>;
+
+/** A change of enrollment status from a date on (E-7: only normal carries benefits). */
+export const statusChange = z.object({
+  status: enrollmentStatus,
+  from: calendarDate,
+  rules: z.array(ruleRef),
+  reason: reasonSchema,
+});
+export type StatusChange = z.infer<typeof statusChange>;
+
+/** A stretch of days whose medical costs are covered, as decided by the engine, with why. */
+export const coverPeriod = z.object({
+  start: calendarDate,
+  /** Last covered day, inclusive; null while open-ended (continuous employee cover). */
+  end: calendarDate.nullable(),
+  rules: z.array(ruleRef).min(1),
+  reason: reasonSchema,
+  /** The engine decision that set it (`waiting-period`…). */
+  decision: z.string().optional(),
+  /** The payment it came from, when there was one. */
+  notificationId: id.optional(),
+});
+export type CoverPeriod = z.infer<typeof coverPeriod>;
+
+export const enrollmentInput = z
+  .object({
+    enrollmentId: id,
+    identityKey,
+    scheme,
+    mode: employeeMode.optional(),
+    flexibleMode: flexibleMode.optional(),
+    region: regionCode,
+    /** The unit, for unit-mode employee enrollment. */
+    unitId: id.optional(),
+    enrolledOn: calendarDate,
+    /** Ordered by `from`; the first entry is the enrollment itself. */
+    statusHistory: z.array(statusChange).min(1),
+    coverPeriods: z.array(coverPeriod),
+  })
+  .superRefine((e, ctx) => {
+    if (e.scheme === 'employee' && !e.mode)
+      ctx.addIssue({ code: 'custom', path: ['mode'], message: 'required for the employee scheme' });
+    for (let i = 1; i < e.statusHistory.length; i++) {
+      if (e.statusHistory[i]!.from < e.statusHistory[i - 1]!.from)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['statusHistory', i, 'from'],
+          message: 'status changes must be in date order',
+        });
+    }
+    e.coverPeriods.forEach((p, i) => {
+      if (p.end !== null && p.end < p.start)
+        ctx.addIssue({ code: 'custom', path: ['coverPeriods', i, 'end'], message: 'is before the start' });
+    });
+  });
+export type EnrollmentInput = z.infer<typeof enrollmentInput>;
+
+export interface Enrollment extends EnrollmentInput {
+  /** The current status: the last entry of statusHistory that has begun. Kept for the staff API's lists. */
+  readonly status: EnrollmentStatus;
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+// ── Tax payment notifications and the contribution ledger ─────────────────────
+
+export const payerSchema = z.object({
+  kind: z.enum(['unit', 'person', 'unemployment-fund', 'custodian', 'agent', 'government']),
+  id: id.optional(),
+});
+export type Payer = z.infer<typeof payerSchema>;
+
+/** One fee period paid by a notification: an employee fee month `YYYY-MM` or a resident fee year `YYYY`. */
+export const paidPeriod = z.object({
+  feePeriod: z.string(),
+  /** Employee contribution base for the month, in fen. */
+  base: fen.optional(),
+  rate: ratioSchema.optional(),
+  amount: fen,
+});
+
+/**
+ * A tax payment notification as the store accepts it. The raw event is kept verbatim beside it.
+ * Fee periods are limited so that the whole intake stays one TransactWriteItems (100 items).
+ */
+export const MAX_PERIODS_PER_NOTIFICATION = 40;
+
+export const taxPaymentNotification = z
+  .object({
+    notificationId: id,
+    identityKey,
+    scheme,
+    mode: employeeMode.optional(),
+    region: regionCode,
+    payer: payerSchema,
+    paidAt: timestampOrDate,
+    periods: z.array(paidPeriod).min(1).max(MAX_PERIODS_PER_NOTIFICATION),
+    /** The id of an earlier notification this one corrects (same person, same fee periods). */
+    corrects: id.optional(),
+  })
+  .superRefine((n, ctx) => {
+    const seen = new Set<string>();
+    n.periods.forEach((p, i) => {
+      const ok = n.scheme === 'employee' ? yearMonth.safeParse(p.feePeriod).success : /^\d{4}$/.test(p.feePeriod);
+      if (!ok)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['periods', i, 'feePeriod'],
+          message: n.scheme === 'employee' ? 'must be a fee month YYYY-MM' : 'must be a fee year YYYY',
+        });
+      if (seen.has(p.feePeriod))
+        ctx.addIssue({ code: 'custom', path: ['periods', i, 'feePeriod'], message: 'appears twice' });
+      seen.add(p.feePeriod);
+    });
+    if (n.corrects === n.notificationId)
+      ctx.addIssue({ code: 'custom', path: ['corrects'], message: 'a notification cannot correct itself' });
+  });
+export type TaxPaymentNotification = z.infer<typeof taxPaymentNotification>;
+
+export interface StoredNotification {
+  readonly notification: TaxPaymentNotification;
+  /** The event exactly as received (JSON text), immutable. */
+  readonly raw: string;
+  readonly receivedAt: string;
+  /** CST date of `paidAt`: the day rights are counted from (FLX25 §10). */
+  readonly paidOn: CalendarDate;
+}
+
+/** One notification's part of a ledger entry. */
+export interface LedgerPayment {
+  readonly notificationId: string;
+  readonly amount: Fen;
+  readonly base?: Fen;
+  readonly rate?: Ratio;
+  readonly paidOn: CalendarDate;
+  readonly paidAt: string;
+  readonly payer: Payer;
+  readonly corrects?: string;
+}
+
+/**
+ * The contribution ledger: one entry per employee fee month or resident fee year. It may be made
+ * of several payments (a short payment and its top-up); a correction replaces the payment it
+ * corrects. Every earlier state is kept as a `LedgerVersion`.
+ */
+export interface LedgerEntry {
+  readonly identityKey: string;
+  readonly scheme: Scheme;
+  /** `YYYY-MM` (employee) or `YYYY` (resident). */
+  readonly feePeriod: string;
+  readonly region: string;
+  readonly mode?: EmployeeMode;
+  /** Of the latest payment. */
+  readonly base?: Fen;
+  readonly rate?: Ratio;
+  /** Sum of the payments in force. */
+  readonly amount: Fen;
+  /** Of the latest payment. */
+  readonly paidOn: CalendarDate;
+  readonly payer: Payer;
+  /** The latest notification that shaped this entry. */
+  readonly notificationId: string;
+  readonly payments: readonly LedgerPayment[];
+  /** Notifications whose values were replaced by a correction; a late copy of one never overwrites. */
+  readonly supersededIds: readonly string[];
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+/** A kept earlier value of a ledger entry. */
+export interface LedgerVersion {
+  readonly feePeriod: string;
+  readonly scheme: Scheme;
+  /** `replaced`: the entry as it was before a newer notification changed it. `late-superseded`: a corrected notification arriving after its correction. */
+  readonly kind: 'replaced' | 'late-superseded';
+  readonly entry: LedgerEntry | null;
+  readonly payment: LedgerPayment | null;
+  readonly supersededBy: string;
+  readonly recordedAt: string;
+}
+
+export type IntakeOutcome =
+  | {
+      readonly outcome: 'stored';
+      readonly notificationId: string;
+      /** Fee periods written, each with what happened to it. */
+      readonly periods: ReadonlyArray<{
+        readonly feePeriod: string;
+        readonly effect: 'new' | 'added' | 'corrected' | 'kept-as-superseded';
+        readonly version: number;
+      }>;
+    }
+  | {
+      /** Not an error: the same notification id was stored before; nothing changed. */
+      readonly outcome: 'duplicate';
+      readonly notificationId: string;
+      /** False when the earlier copy differs from this one: a fault at the sender, worth a look. */
+      readonly identical: boolean;
+    };
+
+// ── Cases ────────────────────────────────────────────────────────────────────
+
+export const caseType = z.enum([
+  'arrears',
+  'collection-window',
+  'retirement-transfer',
+  'bankruptcy-deferral',
+  'refund',
+  'duplicate-enrollment',
+  'waiting-period-expiry',
+  'newborn-window',
+  'identity-conversion-window',
+  'unemployment-contributions',
+]);
+export type CaseType = z.infer<typeof caseType>;
+
+/** What a case waits for, and until when (the deadline index is built from this). */
+export const waitSchema = z.object({
+  for: word,
+  until: calendarDate,
+});
+export type Wait = z.infer<typeof waitSchema>;
+
+/** Whose case it is: a person, a unit (bankruptcy), or a region (the collection window). */
+export const caseSubject = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('person'), identityKey }),
+  z.object({ kind: z.literal('unit'), unitId: id }),
+  z.object({ kind: z.literal('region'), region: regionCode }),
+]);
+export type CaseSubject = z.infer<typeof caseSubject>;
+
+export const caseInput = z.object({
+  caseId: id,
+  caseType,
+  region: regionCode,
+  subject: caseSubject,
+  state: word,
+  openedOn: calendarDate,
+  wait: waitSchema.nullable(),
+  /** Step Functions task token of the execution waiting on this case (callback pattern). */
+  taskToken: z.string().min(1).max(2048).nullable(),
+  executionArn: z.string().max(2048).nullable().default(null),
+  closedOn: calendarDate.nullable().default(null),
+  /** Case-specific facts (arrears months and amounts in fen, the person's retirement choice…). */
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type CaseInput = z.input<typeof caseInput>;
+export type CaseFields = z.output<typeof caseInput>;
+
+export interface Case extends CaseFields {
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+/** States in which a case is over: it leaves the deadline index. */
+export const CLOSED_STATES: ReadonlySet<string> = new Set(['closed', 'cancelled', 'completed', 'lapsed', 'resolved']);
+
+// ── Status as of a date ──────────────────────────────────────────────────────
+
+export interface StatusOnDate {
+  readonly date: CalendarDate;
+  readonly enrolled: boolean;
+  readonly enrollmentId?: string;
+  readonly scheme?: Scheme;
+  readonly mode?: EmployeeMode;
+  readonly region?: string;
+  readonly status?: EnrollmentStatus;
+  readonly covered: boolean;
+  readonly coverPeriod?: CoverPeriod;
+  /** The rules that decide the answer, with their articles. */
+  readonly rules: readonly RuleRef[];
+  readonly reason: Reason;
+}

@@ -1,0 +1,264 @@
+/**
+ * "Is this person covered on date D, and why": read from the store (one Query of the person's
+ * enrollments, counted), answered from the stored status history (E-7) and the cover periods the
+ * engine decided, with their rule ids and articles.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decide } from '../../shared/rules/registry.js';
+import type { WaitingPeriod } from '../../shared/rules/waiting-period/decision.js';
+import type { DecisionResult } from '../../shared/rules/engine.js';
+import { coverPeriodFromWaitingPeriod } from '../../shared/store/cover.js';
+import type { RequestEvent } from '../../shared/store/dynamo-client.js';
+import { DynamoCaseStore } from '../../shared/store/dynamo-store.js';
+import type { ChangeContext, Enrollment, EnrollmentInput } from '../../shared/store/model.js';
+import { statusOnDate } from '../../shared/store/status.js';
+import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
+
+const staff: ChangeContext = { actor: { kind: 'staff', staffId: 'cc-7', region: '220100' }, reason: 'enrolled' };
+
+/** Resident, first enrollment, paid 2026-11-15 in the window for 2027: W-6, cover from 2027-04-01. */
+function residentEnrollment(key: string): EnrollmentInput {
+  const wp = decide(
+    'waiting-period',
+    { region: '220100', scheme: 'resident', paidAt: '2026-11-15T10:30:00+08:00', feeYear: 2027 },
+    '2026-11-15',
+  ) as DecisionResult<WaitingPeriod>;
+  return {
+    enrollmentId: 'R-2027',
+    identityKey: key,
+    scheme: 'resident',
+    region: '220100',
+    enrolledOn: '2026-11-15',
+    statusHistory: [
+      {
+        status: 'normal',
+        from: '2026-11-15',
+        rules: [{ id: 'E-3', cites: 'JL26 Art.4' }],
+        reason: { zh: '参加居民医保', en: 'enrolled in the resident scheme' },
+      },
+    ],
+    coverPeriods: [coverPeriodFromWaitingPeriod(wp, '2027-12-31', 'N-2027')],
+  };
+}
+
+/** Employee by unit since 2020, arrears suspend from 2026-04-01 (A-1), paid 2026-05-10, restored 2026-05-11 (A-2). */
+function employeeEnrollment(key: string): EnrollmentInput {
+  return {
+    enrollmentId: 'E-U1',
+    identityKey: key,
+    scheme: 'employee',
+    mode: 'unit',
+    unitId: 'U1',
+    region: '220100',
+    enrolledOn: '2020-01-01',
+    statusHistory: [
+      {
+        status: 'normal',
+        from: '2020-01-01',
+        rules: [{ id: 'E-1', cites: 'JL26 Art.4' }],
+        reason: { zh: '单位参保', en: 'enrolled by the unit' },
+      },
+      {
+        status: 'suspended',
+        from: '2026-04-01',
+        rules: [{ id: 'A-1', cites: 'JL26 Art.18' }],
+        reason: {
+          zh: '2026-03月费用未按期缴纳，自首个欠费日起暂停待遇',
+          en: 'fee month 2026-03 unpaid: suspended from the first unpaid day',
+        },
+      },
+      {
+        status: 'normal',
+        from: '2026-05-11',
+        rules: [{ id: 'A-2', cites: 'JL26 Art.18' }],
+        reason: { zh: '补缴欠费，次日恢复待遇', en: 'arrears paid: restored the next day' },
+      },
+    ],
+    coverPeriods: [
+      {
+        start: '2020-01-01',
+        end: null,
+        rules: [{ id: 'W-4', cites: 'JL26 Art.10, Art.20' }],
+        reason: { zh: '按月连续缴费，待遇连续', en: 'monthly contributions paid on time: cover continues' },
+      },
+    ],
+  };
+}
+
+const asStored = (e: EnrollmentInput, version = 1): Enrollment => ({
+  ...e,
+  status: e.statusHistory.at(-1)!.status,
+  version,
+  updatedAt: '2026-01-01T00:00:00.000Z',
+});
+
+describe('statusOnDate (pure)', () => {
+  const key = 'CN:220102199003071234';
+  const resident = asStored(residentEnrollment(key));
+  const employee = asStored(employeeEnrollment(key));
+
+  it('covered, with the rules and reason of the cover period', () => {
+    const s = statusOnDate([resident], '2027-05-01');
+    expect(s).toMatchObject({ enrolled: true, covered: true, status: 'normal', scheme: 'resident', region: '220100' });
+    expect(s.rules.map((r) => r.id)).toEqual(['E-7', 'P-1', 'W-6']);
+    expect(s.rules.find((r) => r.id === 'W-6')!.cites).toBe('JL26 Art.10 ¶4');
+    expect(s.reason.en).toContain('2027-04-01');
+  });
+
+  it('enrolled and normal but in the waiting period: not covered, says until when', () => {
+    const s = statusOnDate([resident], '2027-02-01');
+    expect(s).toMatchObject({ enrolled: true, covered: false, status: 'normal' });
+    expect(s.coverPeriod?.start).toBe('2027-04-01');
+    expect(s.reason.en).toContain('waiting period; covered from 2027-04-01');
+    expect(s.rules.map((r) => r.id)).toContain('W-6');
+  });
+
+  it('the last day of a cover period is covered, the next is not', () => {
+    expect(statusOnDate([resident], '2027-12-31').covered).toBe(true);
+    expect(statusOnDate([resident], '2028-01-01')).toMatchObject({ covered: false, rules: [{ id: 'E-7' }] });
+  });
+
+  it('suspended for arrears: not covered (E-7), with A-1 and its reason', () => {
+    const s = statusOnDate([employee], '2026-04-15');
+    expect(s).toMatchObject({ covered: false, status: 'suspended', scheme: 'employee', mode: 'unit' });
+    expect(s.rules.map((r) => r.id)).toEqual(['E-7', 'A-1']);
+    expect(s.reason.en).toContain('suspended since 2026-04-01');
+    expect(statusOnDate([employee], '2026-03-31').covered).toBe(true);
+    expect(statusOnDate([employee], '2026-05-11').covered).toBe(true);
+  });
+
+  it('not enrolled before the first status, and with no enrollment at all', () => {
+    expect(statusOnDate([resident], '2026-11-14')).toMatchObject({ enrolled: false, covered: false });
+    expect(statusOnDate([], '2026-11-14')).toMatchObject({ enrolled: false, covered: false, rules: [] });
+  });
+
+  it('of several enrollments, the one that covers the date answers', () => {
+    const ended: Enrollment = {
+      ...employee,
+      statusHistory: [
+        ...employee.statusHistory,
+        {
+          status: 'terminated',
+          from: '2027-01-01',
+          rules: [{ id: 'E-8', cites: 'JL26 Art.11' }],
+          reason: { zh: '转出', en: 'moved' },
+        },
+      ],
+    };
+    expect(statusOnDate([ended, resident], '2027-06-01')).toMatchObject({ enrollmentId: 'R-2027', covered: true });
+    expect(statusOnDate([ended, resident], '2027-02-01')).toMatchObject({
+      enrollmentId: 'R-2027',
+      covered: false,
+      status: 'normal',
+    });
+    expect(statusOnDate([ended, resident], '2026-06-01')).toMatchObject({ enrollmentId: 'E-U1', covered: true });
+  });
+});
+
+describe('status as of a date, from DynamoDB Local', () => {
+  let local: LocalDynamo;
+  let store: DynamoCaseStore;
+  const events: RequestEvent[] = [];
+  const key = 'CN:220102198501011234';
+
+  beforeAll(async () => {
+    local = await startDynamoDbLocal();
+    store = new DynamoCaseStore({ client: local.client, tableName: local.tableName, observer: (e) => events.push(e) });
+    await store.createEnrollment(employeeEnrollment(key), staff);
+    await store.createEnrollment(residentEnrollment(key), staff);
+    // A long ledger in the same partition: the status read must not touch it.
+    for (let y = 2020; y <= 2025; y++) {
+      await store.intakeNotification(
+        {
+          notificationId: `N-${y}`,
+          identityKey: key,
+          scheme: 'employee',
+          mode: 'unit',
+          region: '220100',
+          payer: { kind: 'unit', id: 'U1' },
+          paidAt: `${y}-12-20`,
+          periods: Array.from({ length: 12 }, (_, m) => ({
+            feePeriod: `${y}-${String(m + 1).padStart(2, '0')}`,
+            base: 600_000,
+            rate: { num: 8, den: 100 },
+            amount: 48_000,
+          })),
+        },
+        { actor: { kind: 'system', component: 'intake' }, reason: 'tax payment notification' },
+      );
+    }
+  });
+  afterAll(() => local?.stop());
+
+  async function countedStatus(date: string) {
+    const before = events.length;
+    const status = await store.statusOn(key, date);
+    const requests = events.slice(before);
+    return { status, requests };
+  }
+
+  it('answers in one read of the person partition, whatever the size of the ledger', async () => {
+    const { status, requests } = await countedStatus('2026-04-15');
+    expect(requests.map((r) => r.command)).toEqual(['QueryCommand']);
+    expect(status).toMatchObject({ covered: false, status: 'suspended', enrollmentId: 'E-U1' });
+    expect(status.rules.map((r) => r.id)).toEqual(['E-7', 'A-1']);
+    // Two small enrollment items, not 72 ledger months: a fraction of a few capacity units.
+    expect(requests[0]!.consumedCapacity[0]!.CapacityUnits).toBeLessThanOrEqual(2);
+  });
+
+  it('gives scheme, status, cover and why on other dates, one read each', async () => {
+    for (const [date, covered, enrollmentId, firstRules] of [
+      ['2025-06-01', true, 'E-U1', ['E-7', 'W-4']],
+      ['2026-06-01', true, 'E-U1', ['E-7', 'W-4']],
+      // Two enrollments cover (a duplicate, D-rules): the later one answers.
+      ['2027-08-01', true, 'R-2027', ['E-7', 'P-1', 'W-6']],
+    ] as const) {
+      const { status, requests } = await countedStatus(date);
+      expect(requests).toHaveLength(1);
+      expect(status).toMatchObject({ date, covered, enrollmentId });
+      expect(status.rules.map((r) => r.id)).toEqual(firstRules);
+    }
+  });
+
+  it('after the employee enrollment ends, the resident cover answers (one read)', async () => {
+    const e = await store.getEnrollment(key, 'E-U1');
+    await store.saveEnrollment(
+      {
+        ...e,
+        statusHistory: [
+          ...e.statusHistory,
+          {
+            status: 'terminated',
+            from: '2027-01-01',
+            rules: [{ id: 'E-8', cites: 'JL26 Art.11' }],
+            reason: { zh: '停保', en: 'stopped' },
+          },
+        ],
+      },
+      e.version,
+      staff,
+    );
+    const waiting = await countedStatus('2027-03-01');
+    expect(waiting.requests).toHaveLength(1);
+    expect(waiting.status).toMatchObject({
+      enrollmentId: 'R-2027',
+      scheme: 'resident',
+      covered: false,
+      status: 'normal',
+    });
+    expect(waiting.status.reason.zh).toContain('待遇等待期');
+    const covered = await countedStatus('2027-08-01');
+    expect(covered.status).toMatchObject({ enrollmentId: 'R-2027', covered: true });
+    expect(covered.status.coverPeriod).toMatchObject({
+      start: '2027-04-01',
+      end: '2027-12-31',
+      notificationId: 'N-2027',
+    });
+  });
+
+  it('a person the store has never seen: not enrolled, one read', async () => {
+    const before = events.length;
+    expect(await store.statusOn('CN:999999999999999999', '2027-01-01')).toMatchObject({ enrolled: false });
+    expect(events.length - before).toBe(1);
+  });
+});
