@@ -26,7 +26,9 @@ describe('rule catalogue against ../shared/spec/RULES.md', () => {
     walk(join(root, 'test'), (f) => f.endsWith('.test.ts') && f !== 'catalogue.test.ts');
     walk(join(root, 'shared/rules'), (f) => f.endsWith('cases.json'));
     const all = texts.join('\n');
-    const untested = rows.map(([id]) => id).filter((id) => !new RegExp(`(?<![A-Za-z0-9-])${id}(?![A-Za-z0-9])`).test(all));
+    const untested = rows
+      .map(([id]) => id)
+      .filter((id) => !new RegExp(`(?<![A-Za-z0-9-])${id}(?![A-Za-z0-9])`).test(all));
     expect(untested).toEqual([]);
   });
 

@@ -196,14 +196,11 @@ export const contributions: ParamArea = {
       // case under FLX25 after 2026-03-01); JL26's own ≈6 % default sits nearer in the JL26 chain.
       { doc: 'AGENCY', article: 'regional unit medical rate, illustrative', illustrative: true },
     ),
-    v(
-      'contribution.unitMaternityRate',
-      'JL-AGENCY',
-      JL,
-      '2020-09-21',
-      '0.5%',
-      { doc: 'AGENCY', article: 'regional maternity rate, illustrative', illustrative: true },
-    ),
+    v('contribution.unitMaternityRate', 'JL-AGENCY', JL, '2020-09-21', '0.5%', {
+      doc: 'AGENCY',
+      article: 'regional maternity rate, illustrative',
+      illustrative: true,
+    }),
     v('contribution.employeeRate', 'JL21', JL, '2020-09-21', '2%', {
       doc: 'JL26',
       article: 'Art.15',

@@ -1,0 +1,91 @@
+/**
+ * AWS adapters of the application ports (shared/app/ports.ts) and the case store, built once per module
+ * (per Lambda container), never per request. The local runtime supplies its own adapters instead.
+ */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import type { DeadLetters, TaskCallbacks, WorkflowName, WorkflowStarter } from '../../shared/app/ports.js';
+import { DynamoCaseStore } from '../../shared/store/index.js';
+
+export function requiredEnv(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`environment variable ${name} is not set`);
+  return v;
+}
+
+/** The case store on the table named by CASE_TABLE_NAME. */
+export function caseStoreFromEnv(): DynamoCaseStore {
+  return new DynamoCaseStore({ tableName: requiredEnv('CASE_TABLE_NAME') });
+}
+
+const gone = (e: unknown) => e instanceof TaskTimedOut || e instanceof InvalidToken || e instanceof TaskDoesNotExist;
+
+export function sfnTaskCallbacks(client: SFNClient = new SFNClient({})): TaskCallbacks {
+  return {
+    async succeed(token, output) {
+      try {
+        await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output ?? {}) }));
+        return 'resumed';
+      } catch (e) {
+        if (gone(e)) return 'gone';
+        throw e;
+      }
+    },
+    async fail(token, error, cause) {
+      try {
+        await client.send(new SendTaskFailureCommand({ taskToken: token, error, cause }));
+        return 'resumed';
+      } catch (e) {
+        if (gone(e)) return 'gone';
+        throw e;
+      }
+    },
+  };
+}
+
+/** State machine ARNs come from STATE_MACHINE_<NAME> variables (e.g. STATE_MACHINE_ARREARS_TIMER). */
+export function sfnWorkflowStarter(client: SFNClient = new SFNClient({})): WorkflowStarter {
+  return {
+    async start(machine: WorkflowName, caseId: string, input: unknown) {
+      const arn = requiredEnv(`STATE_MACHINE_${machine.toUpperCase().replace(/-/g, '_')}`);
+      try {
+        await client.send(
+          new StartExecutionCommand({ stateMachineArn: arn, name: caseId, input: JSON.stringify(input) }),
+        );
+        return { started: true };
+      } catch (e) {
+        // The case id is the execution name: a second start of the same case is harmless.
+        if (e instanceof ExecutionAlreadyExists) return { started: false };
+        throw e;
+      }
+    },
+  };
+}
+
+export function sqsDeadLetters(queueUrl: string, client: SQSClient = new SQSClient({})): DeadLetters {
+  return {
+    async send(body, reason, attributes = {}) {
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: body,
+          MessageAttributes: Object.fromEntries(
+            Object.entries({ reason: reason.slice(0, 1000), ...attributes }).map(([k, v]) => [
+              k,
+              { DataType: 'String', StringValue: v },
+            ]),
+          ),
+        }),
+      );
+    },
+  };
+}
