@@ -1,11 +1,19 @@
-/** Reads the rule catalogue beside the checkout (../shared/spec/RULES.md): cited, never copied. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * Reads the rule catalogue beside the checkout (../shared/spec/RULES.md): cited, never copied.
+ * SHARED_DIR points elsewhere when the checkout is not beside shared/ (a clone in /tmp, say).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-export const SPEC_DIR = join(import.meta.dirname, '../../../shared/spec');
+export const SHARED_DIR = resolve(process.env.SHARED_DIR ?? join(import.meta.dirname, '../../../shared'));
+export const SPEC_DIR = join(SHARED_DIR, 'spec');
 
 export function rulesMarkdown(): string {
-  return readFileSync(join(SPEC_DIR, 'RULES.md'), 'utf8');
+  const file = join(SPEC_DIR, 'RULES.md');
+  if (!existsSync(file)) {
+    throw new Error(`RULES.md not found at ${file}: run beside ../shared, or set SHARED_DIR to the shared folder`);
+  }
+  return readFileSync(file, 'utf8');
 }
 
 /** Every `| id | rule | source |` row of RULES.md as [id, source column]. */
