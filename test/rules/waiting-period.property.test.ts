@@ -35,7 +35,7 @@ const residentFacts = fc
       paidAt: r.paidAt,
       feeYear,
       repairYears: r.repairYears,
-      ...(r.previous && `${lastYear}-12-31` <= r.paidAt
+      ...(r.previous
         ? {
             previousCover: {
               scheme: 'resident',

@@ -73,12 +73,6 @@ export const waitingPeriodFacts = baseFacts
     if (f.group === 'identity-conversion' && !f.conversionDate)
       ctx.addIssue({ code: 'custom', path: ['conversionDate'], message: 'required for an identity conversion' });
     const paid = f.paidAt.slice(0, 10);
-    if (f.previousCover && f.previousCover.lastCoveredDay > paid)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['previousCover', 'lastCoveredDay'],
-        message: 'is after the payment: cover is not broken',
-      });
     if (f.birthDate && f.birthDate > paid)
       ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'is after the payment' });
   });
@@ -162,7 +156,8 @@ function waiting(
 function derive(f: WaitingPeriodFacts, ctx: EvalContext): Derived {
   const paid = ctx.businessDate;
   const periodStart = f.scheme === 'resident' ? firstOfYear(f.feeYear!) : firstOfMonth(f.feeMonth!);
-  const gapDays = f.previousCover ? daysBetween(f.previousCover.lastCoveredDay, paid) : null;
+  // Paying while still covered (renewal in the window, an employee paying ahead) is no gap at all.
+  const gapDays = f.previousCover ? Math.max(0, daysBetween(f.previousCover.lastCoveredDay, paid)) : null;
   let inWindow: boolean | null = null;
   if (f.scheme === 'resident') {
     const w = ctx.param<{ opens: string; closes: string }>('resident.collectionWindow');
