@@ -6,6 +6,7 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CASE_TABLE, type TableDescription } from '../../shared/store/table.js';
@@ -40,5 +41,22 @@ export class CaseTable extends Construct {
         projectionType: g.projection === 'ALL' ? dynamodb.ProjectionType.ALL : dynamodb.ProjectionType.KEYS_ONLY,
       })),
     });
+  }
+
+  /**
+   * Least privilege for a function of the system: the item actions the store uses (reads, conditional
+   * puts and updates, condition checks inside transactions) on the table and its indexes, never DeleteItem
+   * or Scan — nothing of record is ever deleted, and no request path scans.
+   */
+  grantStoreAccess(grantee: iam.IGrantable, access: 'read' | 'read-write'): void {
+    const actions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'];
+    if (access === 'read-write') actions.push('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem');
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/*`],
+    });
+    if (access === 'read-write') this.key.grantEncryptDecrypt(grantee);
+    else this.key.grantDecrypt(grantee);
   }
 }
