@@ -4,7 +4,13 @@
  */
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { DecisionError, InputError } from '../../shared/rules/errors.js';
-import { ConflictError, NotFoundError, StoreValidationError, ThrottledError } from '../../shared/store/errors.js';
+import {
+  AlreadyExistsError,
+  ConflictError,
+  NotFoundError,
+  StoreValidationError,
+  ThrottledError,
+} from '../../shared/store/errors.js';
 
 export interface Problem {
   readonly type: string;
@@ -68,6 +74,9 @@ export function toProblem(err: unknown): { problem: Problem; headers?: Record<st
   }
   if (err instanceof NotFoundError)
     return { problem: { type: slug('not-found'), title: 'Not found', status: 404, detail: err.message } };
+  if (err instanceof AlreadyExistsError) {
+    return { problem: { type: slug('already-exists'), title: 'Already exists', status: 409, detail: err.message } };
+  }
   if (err instanceof ConflictError) {
     return {
       problem: {

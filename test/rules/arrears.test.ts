@@ -1,14 +1,21 @@
 /**
  * Properties of the arrears, bankruptcy-deferral and refund decisions beyond their cases.json:
- * the 90-day boundary of A-4 for any first unpaid day (RULES.md §0), the late-fee arithmetic of A-3
- * against an independent computation, the arrears timer's contract, and the input schemas.
+ * the 90-day boundary of A-4 for any first unpaid day (RULES.md §0), Tieling's 3 calendar months and
+ * TL22 §7(3) pricing, the late-fee arithmetic of A-3 against an independent computation, the arrears timer's contract, and the input schemas.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { addDays, daysBetween, fromEpochDay, toEpochDay } from '../../shared/domain/calendar.js';
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  fromEpochDay,
+  lastOfMonth,
+  toEpochDay,
+} from '../../shared/domain/calendar.js';
 import type { ArrearsOutcome } from '../../shared/rules/arrears/decision.js';
 import type { RefundOutcome } from '../../shared/rules/refunds/decision.js';
 import { decide, findDecision } from '../../shared/rules/registry.js';
@@ -63,6 +70,47 @@ describe('arrears: the 90-day window (A-4…A-6, RULES.md §0)', () => {
     expect(paid.paid).toBe(true);
     expect(before.windowLastDay).toBe(paid.windowLastDay);
     expect(before.windowLastDay).toBe('2027-01-29');
+  });
+});
+
+describe('arrears, Tieling: 3 calendar months from the first unpaid day, priced by TL22 §7(3)', () => {
+  it('first unpaid day the 1st of month M: the window ends on the last day of M + 2; each month costs 5 % / 7 % of the average wage, no late fee', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2023 * 12 + 7, max: 2030 * 12 + 11 }),
+        fc.constantFrom('unit', 'flexible'),
+        fc.constantFrom('combined', 'pooling-only'),
+        fc.integer({ min: 1, max: 3 }),
+        (ym, mode, insuredMode, n) => {
+          const first = `${Math.floor(ym / 12)}-${String((ym % 12) + 1).padStart(2, '0')}-01`;
+          const months = Array.from({ length: n }, (_, i) => ({ feeMonth: addMonths(first, i).slice(0, 7) }));
+          const last = lastOfMonth(addMonths(first, 2).slice(0, 7));
+          const facts = (paidAt: string) => ({
+            region: '211200',
+            mode,
+            insuredMode,
+            months,
+            firstUnpaidDay: first,
+            paidAt,
+          });
+          const on = arrears(facts(last), last);
+          expect(on.windowLastDay).toBe(last);
+          expect(on.decidedBy).toBe('A-4');
+          // Illustrative TL-AGENCY wage from 2023-07-01: 6300.00 yuan.
+          const monthly = insuredMode === 'combined' ? 44100 : 31500;
+          expect(on.months.map((m) => m.principalFen)).toEqual(months.map(() => monthly));
+          expect(on.lateFeeFen).toBe(0);
+          expect(on.amountDueFen).toBe(n * monthly);
+          expect(on.accountCredited).toBe(false);
+          const late = addDays(last, 1);
+          const after = arrears(facts(late), late);
+          expect(after.decidedBy).toBe('A-5');
+          expect(after.coverStarts).toBe(addDays(late, 30));
+          expect(after.amountDueFen).toBe(n * monthly);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 

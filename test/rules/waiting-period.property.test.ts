@@ -1,13 +1,27 @@
 /**
  * Invariants of the waiting-period decision (W-1…W-9) over generated facts, in every pack:
  * a later payment never gives an earlier cover start; waiting days are never negative and never
- * above the rules' maximum (W-6 fixed + W-7 variable); repairing never lengthens the wait.
+ * above the rules' maximum (W-6 fixed + W-7 variable); repairing never lengthens the wait. Also the
+ * boundaries of W-2 (90 days counting from the conversion day) and of the TL22 3 calendar months,
+ * and `waiting.fixedCountsFrom` moving the waiting and arrears decisions together.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, fromEpochDay, toEpochDay, yearOf } from '../../shared/domain/calendar.js';
-import { parameters } from '../../shared/params/index.js';
+import {
+  addDays,
+  addMonths,
+  daysInMonth,
+  fromEpochDay,
+  lastOfMonth,
+  toEpochDay,
+  yearOf,
+} from '../../shared/domain/calendar.js';
+import { AREAS, parameters } from '../../shared/params/index.js';
+import { AGENCY_DATASETS, PACKS } from '../../shared/params/packs.js';
+import { ParameterStore } from '../../shared/params/store.js';
+import { type ArrearsOutcome, arrears } from '../../shared/rules/arrears/decision.js';
 import { evaluate } from '../../shared/rules/engine.js';
+import { monthsGapLastDay } from '../../shared/rules/waiting-period/counting.js';
 import { type WaitingPeriod, waitingPeriod } from '../../shared/rules/waiting-period/decision.js';
 
 const store = parameters();
@@ -118,5 +132,119 @@ describe('waiting-period invariants', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('W-2: “自身份转换之日起90日（含）内” (JL26 Art.25, RULES.md §0)', () => {
+  it('paid on conversion + 89 is W-2; on conversion + 90 it is not', () => {
+    fc.assert(
+      fc.property(day('2026-03-01', '2029-06-30'), (conversion) => {
+        const facts = (paidAt: string) => ({
+          region: '220100',
+          scheme: 'employee',
+          mode: 'flexible',
+          paidAt,
+          feeMonth: paidAt.slice(0, 7),
+          group: 'identity-conversion',
+          conversionDate: conversion,
+        });
+        const last = addDays(conversion, 89);
+        expect(decide(facts(last)).decidedBy).toBe('W-2');
+        const after = decide(facts(addDays(last, 1)));
+        expect(after.decidedBy).toBe('W-6');
+        expect(after.waitingDays).toBe(90);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('TL22 “中断缴费不超过3个月”: 3 calendar months from the first uncovered day', () => {
+  const tieling = (lastCoveredDay: string, paidAt: string) =>
+    decide({
+      region: '211200',
+      scheme: 'employee',
+      mode: 'unit',
+      paidAt,
+      feeMonth: paidAt.slice(0, 7),
+      previousCover: { scheme: 'employee', lastCoveredDay, continuousYears: 4 },
+    });
+
+  it('a month-end E gives the whole third month after it (Feb 28 → May 31); the next day waits 30 days', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2023 * 12, max: 2029 * 12 + 11 }), (ym) => {
+        const y = Math.floor(ym / 12);
+        const m = (ym % 12) + 1;
+        const e = `${y}-${String(m).padStart(2, '0')}-${String(daysInMonth(y, m)).padStart(2, '0')}`;
+        const last = lastOfMonth(addMonths(addDays(e, 1), 2).slice(0, 7));
+        expect(monthsGapLastDay(e, 3)).toBe(last);
+        const on = tieling(e, last);
+        expect(on.decidedBy).toBe('W-5b');
+        expect(on.coverStarts).toBe(addDays(e, 1));
+        const after = tieling(e, addDays(last, 1));
+        expect(after.decidedBy).toBe('W-6');
+        expect(after.waitingDays).toBe(30);
+        expect(after.countsFrom).toBe(addDays(last, 1));
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('any E: the last day is never before E + 3 months (clamped), nor more than one month-end later, and rises with E', () => {
+    fc.assert(
+      fc.property(day('2022-04-01', '2030-12-31'), (e) => {
+        const last = monthsGapLastDay(e, 3);
+        expect(last >= addMonths(e, 3)).toBe(true);
+        expect(last <= lastOfMonth(addMonths(addDays(e, 1), 3).slice(0, 7))).toBe(true);
+        expect(monthsGapLastDay(addDays(e, 1), 3) >= last).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('waiting.fixedCountsFrom is read by the waiting and the arrears decisions alike', () => {
+  const withCounting = (value: 'payment-day' | 'day-after-payment') =>
+    new ParameterStore(
+      PACKS,
+      AGENCY_DATASETS,
+      AREAS.flatMap((a) => a.definitions),
+      AREAS.flatMap((a) => a.values).map((v) =>
+        v.name === 'waiting.fixedCountsFrom' && v.set === 'JL26' ? { ...v, value } : v,
+      ),
+    );
+
+  it.each(['payment-day', 'day-after-payment'] as const)('JL26 set to %s', (value) => {
+    const s = withCounting(value);
+    const paid = '2026-12-04';
+    const from = value === 'payment-day' ? paid : addDays(paid, 1);
+    const w = evaluate(
+      waitingPeriod,
+      waitingPeriod.input.parse({
+        region: '220100',
+        scheme: 'employee',
+        mode: 'unit',
+        paidAt: paid,
+        feeMonth: '2026-12',
+      }),
+      paid,
+      s,
+    ).value as WaitingPeriod;
+    expect(w.countsFrom).toBe(from);
+    expect(w.coverStarts).toBe(addDays(from, 90));
+    const a = evaluate(
+      arrears,
+      arrears.input.parse({
+        region: '220100',
+        mode: 'unit',
+        months: [{ feeMonth: '2026-08', principalFen: 54000 }],
+        firstUnpaidDay: '2026-08-01',
+        paidAt: paid,
+      }),
+      paid,
+      s,
+    ).value as ArrearsOutcome;
+    expect(a.decidedBy).toBe('A-5');
+    expect(a.coverStarts).toBe(w.coverStarts);
   });
 });

@@ -2,7 +2,8 @@
  * Parameters of the arrears (A-1…A-8), bankruptcy-deferral (B-1…B-4) and refund (F-1…F-3) rules.
  *
  * Jilin values live in the JL26 set (JL26 Art.18, Art.23, Art.27) and, for the refund causes of the
- * 2021 resident notice, in JL21 (§5); Tieling's in TL22. No value is loaded for Jilin arrears before
+ * 2021 resident notice, in JL21 (§5); Tieling's in TL22 (its backfill is priced by §7(3), with no late
+ * fee and no personal-account credit). No value is loaded for Jilin arrears before
  * 2026-03-01: the 2022 interim measures (吉医保联〔2022〕19号) that governed them are not among the
  * sources, so such a question is a missing-parameter error naming what is missing, never a guess.
  */
@@ -53,8 +54,26 @@ export const arrears: ParamArea = {
     defineParam(
       'arrears.lateFeeModes',
       '加收滞纳金的参保形式',
-      'the employee modes whose arrears carry a late fee (A-3)',
-      z.array(employeeMode).min(1),
+      'the employee modes whose arrears carry a late fee (A-3); empty: no late fee',
+      z.array(employeeMode),
+    ),
+    defineParam(
+      'arrears.backfillPricing',
+      '欠费补缴金额计算方法',
+      'A-3: the backfill is priced from each arrears month’s base and rates (JL26), or as a share of the average wage in force when it is paid (TL22 §7(3))',
+      z.enum(['arrears-months', 'average-wage-rate']),
+    ),
+    defineParam(
+      'arrears.backfillRate',
+      '欠费补缴比例',
+      'TL22 §7(3): the share of the monthly average wage paid for each month backfilled, by how the person is insured',
+      z.object({ combined: ratioValue, poolingOnly: ratioValue }).strict(),
+    ),
+    defineParam(
+      'arrears.backfillCreditsAccount',
+      '补缴是否补划个人账户',
+      'whether backfilled months are credited to the personal account (A-4, A-5)',
+      z.boolean(),
     ),
     defineParam(
       'arrears.flexibleBackfillAfterWindow',
@@ -151,6 +170,16 @@ export const arrears: ParamArea = {
       reading:
         'the late fee of Social Insurance Law Art.86 is charged to employers: unit mode only (RULES.md A-3 Reading)',
     }),
+    v('arrears.backfillPricing', 'JL26', JL, '2026-03-01', 'arrears-months', {
+      doc: 'JL26',
+      article: 'Art.18',
+      reading: '“按欠费期间的职工医保缴费基数和费率计算”: each month at its own base and rates (RULES.md A-3)',
+    }),
+    v('arrears.backfillCreditsAccount', 'JL26', JL, '2026-03-01', true, {
+      doc: 'JL26',
+      article: 'Art.18',
+      reading: '“可补记职工医保相应的缴费年限、个人账户”: backfilled months are credited to years and account',
+    }),
     v('arrears.flexibleBackfillAfterWindow', 'JL26', JL, '2026-03-01', false, {
       doc: 'JL26',
       article: 'Art.18',
@@ -182,25 +211,44 @@ export const arrears: ParamArea = {
       {
         doc: 'TL22',
         article: '§2(2)2',
-        reading: '“中断缴费不超过3个月”: paid on P ≤ E + 3 calendar months (as waiting.gapLimitMonths)',
+        reading:
+          '“中断缴费不超过3个月”: 3 calendar months counting from the first unpaid day E + 1, so the last day is (E + 1) + 3 months − 1 day (E = Feb 28: Mar 1 … May 31), as waiting.gapLimitMonths',
       },
     ),
-    v('arrears.lateFeeDailyRate', 'TL22', TL, '2022-04-01', '0.05%', {
+    v('arrears.lateFeeModes', 'TL22', TL, '2022-04-01', [], {
       doc: 'TL22',
-      article: '§2(2)4',
+      article: '§7(3)',
       reading:
-        'TL22 is silent on the late fee; the national rate of Social Insurance Law Art.86 (0.05 % a day) applies as in Jilin',
+        'TL22 says nothing of a late fee: §7(3) prices the backfill of past arrears (5 % / 7 % of the average wage) and adds no surcharge, so no mode is charged and no late-fee rate is loaded for Tieling. Social Insurance Law Art.86 is not among the sources; an agency that applies it loads its modes and arrears.lateFeeDailyRate here',
     }),
-    v('arrears.lateFeeModes', 'TL22', TL, '2022-04-01', ['unit'], {
+    v('arrears.backfillPricing', 'TL22', TL, '2022-04-01', 'average-wage-rate', {
       doc: 'TL22',
-      article: '§2(2)4',
-      reading: '“用人单位应依法履行缴费义务”: the late fee falls on units only, as in Jilin (RULES.md A-3 Reading)',
+      article: '§7(3)',
+      reading:
+        '“补缴基数为办理补缴时上一年度我市全口径城镇单位就业人员平均工资”: each month backfilled costs the rate of arrears.backfillRate × the monthly average wage (averageWage.monthly, TL-AGENCY) in force on the payment day, rounded half up once per month; the arrears months’ own bases are not used',
+    }),
+    v(
+      'arrears.backfillRate',
+      'TL22',
+      TL,
+      '2022-04-01',
+      { combined: '7%', poolingOnly: '5%' },
+      {
+        doc: 'TL22',
+        article: '§7(3)',
+        reading: '“以单建统筹方式参保的人员，补缴比例为5%；以统账结合方式参保的人员，补缴比例为7%”',
+      },
+    ),
+    v('arrears.backfillCreditsAccount', 'TL22', TL, '2022-04-01', false, {
+      doc: 'TL22',
+      article: '§7(3)',
+      reading: '“（不补划个人账户）”: backfilled months count as years but are not credited to the personal account',
     }),
     v('arrears.flexibleBackfillAfterWindow', 'TL22', TL, '2022-04-01', true, {
       doc: 'TL22',
       article: '§2(2)2, §7(3)',
       reading:
-        '§2(2)2 names “职工个人” beside units and sets a 30-day wait after a gap over 3 months, with no separate flexible rule; §7(3) allows past arrears to be paid',
+        '§2(2)2 names “职工个人” beside units and sets a 30-day wait after a gap over 3 months, with no separate flexible rule; §7(3) allows any employee-scheme insured person to pay past arrears',
     }),
     v('arrears.waitingAfterWindow', 'TL22', TL, '2022-04-01', 'waiting.shortWaitDays', {
       doc: 'TL22',
@@ -272,12 +320,12 @@ export const arrears: ParamArea = {
       'JL21',
       JL,
       '2020-09-21',
-      { starts: 'fee-period-start', judgedOn: 'event-day' },
+      { starts: 'cover-start', judgedOn: 'event-day' },
       {
         doc: 'JL21',
-        article: '§5',
+        article: '§1, §5',
         reading:
-          '“在相应待遇享受期未开始前因…”: the benefit period of a payment is its fee period (Jan 1 of the fee year, the first day of the fee month), and the cause must arise before it begins; the application may follow',
+          '“在相应待遇享受期未开始前因…”: §1 sets a “待遇享受等待期” before the period of enjoyment, so a payment’s benefit period begins when cover starts, after any waiting period (the fee period’s first day when there is none, or when the facts give no cover start); the cause must arise before it begins; the application may follow',
       },
     ),
     v(
@@ -285,12 +333,12 @@ export const arrears: ParamArea = {
       'JL26',
       JL,
       '2026-03-01',
-      { starts: 'fee-period-start', judgedOn: 'event-day' },
+      { starts: 'cover-start', judgedOn: 'event-day' },
       {
         doc: 'JL26',
         article: 'Art.23',
         reading:
-          '“相应待遇享受期” is the fee period paid for; a waiting period delays benefits but does not move the period (TL22 names a death in the waiting period separately). The cause must arise before it begins; the application may follow',
+          '“在相应待遇享受期未开始前”: the benefit period begins when cover starts, after any waiting period (JL21 §1 sets the 待遇享受等待期 apart from the period of enjoyment; TL22 §7(2) refunds a death in the waiting period), so a resident who paid outside the window and dies in the 90-day wait is refunded; without a waiting period (or a cover start in the facts) it is the fee period’s first day. The cause must arise before it begins; the application may follow',
       },
     ),
     v(

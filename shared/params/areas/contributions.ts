@@ -49,6 +49,24 @@ const v = (
   source,
 });
 
+/**
+ * FLX25 closing paragraph: “其中缴费基数、费率以及涉及的生育保险待遇，自2025年全省上年度全口径城镇单位就业人员
+ * 月平均工资公布次月调整缴费标准时一并调整执行”. The notice is in force from 2025-05-01, but its base
+ * share, rates and maternity benefits start only with the month after the 2025 publication of the
+ * average wage. That publication date is the agency's (agency-sample.ts: 2025-07-15, illustrative), so
+ * this start is illustrative too: an agency loading its own publication date moves these values with it.
+ * Fee months and deliveries before it fall under the older standard, which is not among the sources.
+ */
+const FLX25_STANDARD_FROM = '2025-08-01';
+const FLX25_STANDARD_READING =
+  'from the month after the 2025 publication of the average wage (FLX25 closing paragraph “公布次月调整缴费标准时一并调整执行”): with the agency’s illustrative publication of 2025-07-15 that is 2025-08-01; the date follows the agency’s publication date, so it is illustrative. Before it the older standard, not among the sources, applies';
+const flx25Standard = (article: string): RawParamValue['source'] => ({
+  doc: 'FLX25',
+  article: `${article}; closing paragraph`,
+  reading: FLX25_STANDARD_READING,
+  illustrative: true,
+});
+
 export const contributions: ParamArea = {
   definitions: [
     defineParam(
@@ -87,6 +105,12 @@ export const contributions: ParamArea = {
       '缴费基数上限',
       'base ceiling as a share of the average wage (C-2)',
       ratioValue,
+    ),
+    defineParam(
+      'contribution.unitBaseWageOn',
+      '单位职工缴费基数上下限的社平工资时点',
+      'which average wage sets the floor and ceiling of a unit employee’s fee month (C-1, C-2): the one in force in the fee month, or the one in force on January 1 of the fee year',
+      z.enum(['fee-month', 'fee-year-start']),
     ),
     defineParam(
       'account.creditingShareOfBase',
@@ -211,13 +235,13 @@ export const contributions: ParamArea = {
       article: 'Changchun unit medical rate, illustrative',
       illustrative: true,
     }),
-    v('contribution.flexibleBaseShare', 'FLX25', JL, '2025-05-01', '83%', {
-      doc: 'FLX25',
-      article: '§3',
-      reading:
-        'applied to the average wage in force (which itself changes only from the month after publication, C-4); the agency may give this value a later start if its old base ran on',
+    // FLX25's bases, rates and maternity benefits (C-4, C-5, G-1…G-3) start with the standard of the month
+    // after the 2025 publication of the average wage, not with the notice (see FLX25_STANDARD_FROM).
+    v('contribution.flexibleBaseShare', 'FLX25', JL, FLX25_STANDARD_FROM, '83%', {
+      ...flx25Standard('§3'),
+      reading: `${FLX25_STANDARD_READING}. Applied to the average wage in force (which itself changes only from the month after publication, C-4)`,
     }),
-    v('contribution.poolingOnlyShareOfUnitMedical', 'FLX25', JL, '2025-05-01', '80%', { doc: 'FLX25', article: '§3' }),
+    v('contribution.poolingOnlyShareOfUnitMedical', 'FLX25', JL, FLX25_STANDARD_FROM, '80%', flx25Standard('§3')),
     v('contribution.poolingOnlyShareOfUnitMedical', 'JL26', JL, '2026-03-01', '80%', {
       doc: 'JL26',
       article: 'Art.15',
@@ -234,6 +258,25 @@ export const contributions: ParamArea = {
     }),
     v('contribution.baseFloorShare', 'TL22', TL, '2022-04-01', '60%', { doc: 'TL22', article: '§5(1)–(2)' }),
     v('contribution.baseCeilingShare', 'TL22', TL, '2022-04-01', '300%', { doc: 'TL22', article: '§5(1)–(2)' }),
+    // C-1/C-2: the average wage behind a unit employee's floor and ceiling.
+    v('contribution.unitBaseWageOn', 'JL21', JL, '2020-09-21', 'fee-month', {
+      doc: 'TL22',
+      article: '§5',
+      reading:
+        'before JL26 the Jilin texts among the sources set no yearly cycle for a unit’s base (吉医保联〔2022〕19号 is not among them): the floor and ceiling follow the average wage in force in the fee month',
+    }),
+    v('contribution.unitBaseWageOn', 'JL26', JL, '2026-03-01', 'fee-year-start', {
+      doc: 'JL26',
+      article: 'Art.14 ¶2',
+      reading:
+        '“单位缴费基数与职工个人缴费基数执行周期为当年费款所属期1月至当年费款所属期的12月”: a unit employee’s base holds for the whole fee year, so its floor and ceiling come from the average wage in force on January 1 of the fee year (a publication in July does not move them until the next January); the flexible base, by contrast, changes from the month after publication (Art.14 ¶2, C-4)',
+    }),
+    v('contribution.unitBaseWageOn', 'TL22', TL, '2022-04-01', 'fee-month', {
+      doc: 'TL22',
+      article: '§5(1)–(2)',
+      reading:
+        '“我市上一年度全口径城镇单位就业人员月平均工资” with no yearly cycle stated: the average wage in force in the fee month',
+    }),
     v('account.creditingShareOfBase', 'JL-AGENCY', JL, '2020-09-21', '2%', {
       doc: 'AGENCY',
       article: 'personal-account crediting standard, illustrative',
@@ -344,25 +387,22 @@ export const contributions: ParamArea = {
       illustrative: true,
     }),
 
-    // G-1…G-3: FLX25 §8 (flexible workers and unemployment-benefit recipients).
-    v('maternity.deliveryReimbursementShare', 'FLX25', JL, '2025-05-01', '100%', { doc: 'FLX25', article: '§8' }),
-    v('maternity.deliveryDeductible', 'FLX25', JL, '2025-05-01', '0', {
-      doc: 'FLX25',
-      article: '§8',
-      reading: '“不设起付标准”: a deductible of 0',
+    // G-1…G-3: FLX25 §8 (flexible workers and unemployment-benefit recipients), “涉及的生育保险待遇”: from
+    // the same month as the FLX25 base and rates (FLX25_STANDARD_FROM).
+    v('maternity.deliveryReimbursementShare', 'FLX25', JL, FLX25_STANDARD_FROM, '100%', flx25Standard('§8')),
+    v('maternity.deliveryDeductible', 'FLX25', JL, FLX25_STANDARD_FROM, '0', {
+      ...flx25Standard('§8'),
+      reading: `“不设起付标准”: a deductible of 0. ${FLX25_STANDARD_READING}`,
     }),
-    v('maternity.allowanceDays', 'FLX25', JL, '2025-05-01', 98, { doc: 'FLX25', article: '§8' }),
-    v('maternity.allowanceDayDivisor', 'FLX25', JL, '2025-05-01', 30, {
-      doc: 'FLX25',
-      article: '§8',
-      reading: '“以缴费基数为生育津贴计发基数，按98天核定”: base ÷ 30 × 98, rounded once (RULES.md G-2)',
+    v('maternity.allowanceDays', 'FLX25', JL, FLX25_STANDARD_FROM, 98, flx25Standard('§8')),
+    v('maternity.allowanceDayDivisor', 'FLX25', JL, FLX25_STANDARD_FROM, 30, {
+      ...flx25Standard('§8'),
+      reading: `“以缴费基数为生育津贴计发基数，按98天核定”: base ÷ 30 × 98, rounded once (RULES.md G-2). ${FLX25_STANDARD_READING}`,
     }),
-    v('maternity.minContinuousMonths', 'FLX25', JL, '2025-05-01', 12, { doc: 'FLX25', article: '§8' }),
-    v('maternity.retroactiveWhenShort', 'FLX25', JL, '2025-05-01', true, {
-      doc: 'FLX25',
-      article: '§8',
-      reading:
-        '“统筹地区可根据实际…进行回溯支付” taken as the province default (RULES.md G-3); a region may load false',
+    v('maternity.minContinuousMonths', 'FLX25', JL, FLX25_STANDARD_FROM, 12, flx25Standard('§8')),
+    v('maternity.retroactiveWhenShort', 'FLX25', JL, FLX25_STANDARD_FROM, true, {
+      ...flx25Standard('§8'),
+      reading: `“统筹地区可根据实际…进行回溯支付” taken as the province default (RULES.md G-3); a region may load false. ${FLX25_STANDARD_READING}`,
     }),
   ],
 };

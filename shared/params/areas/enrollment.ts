@@ -67,7 +67,7 @@ export const enrollment: ParamArea = {
     defineParam(
       'enrollment.deadlineCounting',
       '“N日（含）内”的计算方法',
-      'how “within N days (含)” of an event day D is counted (E-5)',
+      'how “within N days (含)” of an event day D is counted (E-5): period-from-event-day (D is day 1, last day D + N − 1, RULES.md §0) or elapsed-days (R − D ≤ N, last day D + N)',
       z.enum(['elapsed-days', 'period-from-event-day']),
     ),
     defineParam(
@@ -130,11 +130,11 @@ export const enrollment: ParamArea = {
     // E-5: JL26 Art.5.
     v('enrollment.newEmployeeDays', 'JL26', JL, '2026-03-01', 30, { doc: 'JL26', article: 'Art.5 ¶2' }),
     v('enrollment.unitChangeDays', 'JL26', JL, '2026-03-01', 30, { doc: 'JL26', article: 'Art.5 ¶1' }),
-    v('enrollment.deadlineCounting', 'JL26', JL, '2026-03-01', 'elapsed-days', {
+    v('enrollment.deadlineCounting', 'JL26', JL, '2026-03-01', 'period-from-event-day', {
       doc: 'JL26',
       article: 'Art.5',
       reading:
-        '“自用工之日起30日（含）内”: registered on day R is on time when R − D ≤ 30 (RULES.md §0: “within N days (含)” is ≤ N, as for W-1’s P − birth ≤ 90), so the last day is D + 30; hired 2026-03-10 → last day 2026-04-09',
+        '“自用工之日起30日（含）内” / “自变更之日起30日（含）内” is a period of 30 days counting from D, the day of hiring or of the change: RULES.md §0 “a period of N days that counts from day D covers D … D+N−1”, so the last day is D + 29 (hired 2026-03-10 → last day 2026-04-08; day 30 after D is late). The other counting, elapsed days R − D ≤ 30 with the last day D + 30 (as for a gap measured from a last covered day), stays available as elapsed-days',
     }),
     // D-4: JL21 §6 and TL22 §4(3): “一年以上（含一年）”.
     v('duplicates.employeeYearsToKeep', 'JL21', JL, '2020-09-21', 1, { doc: 'JL21', article: '§6' }),

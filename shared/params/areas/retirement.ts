@@ -60,7 +60,7 @@ const beforeNpc24 = {
   doc: 'NPC24' as const,
   article: '第一条（原法定退休年龄）',
   reading:
-    'before 2025-01-01 the original ages (men 60, women cadres 55, women workers 50) with no delay; the schedule is read on the business date, and since NPC24 delays only persons whose original retirement falls from 2025-01-01, a decision made from 2025 gives every birth month the age of the law of its retirement date',
+    'before 2025-01-01 the original ages (men 60, women cadres 55, women workers 50) with no delay. The schedule is the law in force on the date the person would retire: it is read on the later of the business date and the day the original age is reached, so a question asked in 2024 about a person whose original age falls from 2025-01-01 gets the NPC24 age (a man born 1966-01: 60 years 4 months)',
 };
 const npc24 = {
   doc: 'NPC24' as const,
@@ -124,6 +124,12 @@ export const retirement: ParamArea = {
       '一次性趸缴计算方法',
       'how the lump sum for missing years is priced (R-4, R-10)',
       z.enum(['flexible-monthly-contribution', 'average-wage-rate']),
+    ),
+    defineParam(
+      'retirement.lumpSumIncludesMaternity',
+      '一次性趸缴是否含生育保险费',
+      'whether the lump sum for missing (or converted) years includes the maternity component of the flexible contribution (R-4, R-6)',
+      z.boolean(),
     ),
     defineParam(
       'retirement.lumpSumRate',
@@ -199,7 +205,13 @@ export const retirement: ParamArea = {
       doc: 'FLX25',
       article: '§5 ¶2',
       reading:
-        '“按照业务办理时参保地职工基本医疗保险缴费标准”: missing months × the month’s flexible contribution (base 83 % of the average wage, rates of the mode) in force on the processing day, each component rounded once per month',
+        '“按照业务办理时参保地职工基本医疗保险缴费标准”: missing months × the month’s flexible contribution (base 83 % of the average wage, rates of the mode; the maternity line as retirement.lumpSumIncludesMaternity says) in force on the processing day, each component rounded once per month',
+    }),
+    v('retirement.lumpSumIncludesMaternity', 'FLX25', JL, '2025-05-01', false, {
+      doc: 'FLX25',
+      article: '§5 ¶2–3',
+      reading:
+        '“一次性趸缴…职工基本医疗保险费” / “补缴…差额年限的职工基本医疗保险费”: the basic medical insurance premium only, without the maternity line (FLX25 §1 names 职工基本医疗（生育）保险 as the pair; a retiree draws no maternity benefit)',
     }),
     v('retirement.poolingOnlyConversion', 'FLX25', JL, '2025-05-01', true, {
       doc: 'FLX25',
@@ -252,7 +264,13 @@ export const retirement: ParamArea = {
       doc: 'JL26',
       article: 'Art.8, Art.19',
       reading:
-        'shortfall years × 12 months × the month’s combined (or pooling-only, when retiring so) flexible contribution at the standard in force on the processing day (Art.19 “按照业务办理时参保地职工基本医疗保险缴费标准”; Art.8 “缴费基数统一按以灵活就业身份参保执行”), each component rounded once per month',
+        'shortfall years × 12 months × the month’s combined (or pooling-only, when retiring so) flexible contribution at the standard in force on the processing day (Art.19 “按照业务办理时参保地职工基本医疗保险缴费标准”; Art.8 “缴费基数统一按以灵活就业身份参保执行”), each component rounded once per month; the maternity line as retirement.lumpSumIncludesMaternity says',
+    }),
+    v('retirement.lumpSumIncludesMaternity', 'JL26', JL, '2026-03-01', false, {
+      doc: 'JL26',
+      article: 'Art.8, Art.9',
+      reading:
+        '“一次性趸缴差额年限的职工基本医疗保险费”: the basic medical insurance premium only. JL26 Art.3 defines 职工医保 as 职工基本医疗（生育）保险, and Art.8–9 name the 基本医疗保险费 alone; a retiree draws no maternity benefit. So the missing months are priced at the medical (and, in combined mode, employee) lines without the maternity line, and R-6 converts at combined − pooling-only without maternity on both sides',
     }),
     v('retirement.poolingOnlyConversion', 'JL26', JL, '2026-03-01', true, {
       doc: 'JL26',

@@ -22,6 +22,22 @@ const v = (
   source,
 });
 
+/** Subsidised resident groups named by TL22 §2(1)1 (W-3). */
+export const assistanceKind = z
+  .enum([
+    'minimum-living',
+    'destitute',
+    'lifted-from-poverty',
+    'monitored',
+    'near-minimum-living',
+    'special-care',
+    'severe-disability',
+  ])
+  .describe(
+    '低保对象 minimum-living, 特困人员 destitute, 已脱贫人口 lifted-from-poverty, 监测对象 monitored, 低保边缘户 near-minimum-living, 重点优抚对象 special-care, 重残人员 severe-disability',
+  );
+export type AssistanceKind = z.infer<typeof assistanceKind>;
+
 export const waiting: ParamArea = {
   definitions: [
     defineParam('waiting.fixedDays', '固定待遇等待期（日）', 'fixed waiting period in days (W-6)', daysValue),
@@ -81,6 +97,12 @@ export const waiting: ParamArea = {
       daysValue,
     ),
     defineParam(
+      'waiting.assistanceCoverFrom',
+      '资助参保人员待遇起始',
+      'TL22 W-3: the subsidised groups covered from the day their status was recognised, and those covered from the payment day',
+      z.object({ recognitionDay: z.array(assistanceKind), paymentDay: z.array(assistanceKind) }).strict(),
+    ),
+    defineParam(
       'waiting.shortWaitDays',
       '铁岭30天等待期',
       'TL22: waiting days after a longer gap, or for flexible workers not paid in full',
@@ -104,12 +126,14 @@ export const waiting: ParamArea = {
     v('waiting.newbornWindowDays', 'JL26', JL, '2026-03-01', 90, {
       doc: 'JL26',
       article: 'Art.24',
-      reading: 'enrolled (paid) on day P with P − birth ≤ 90',
+      reading:
+        '“出生后90日（含）内”: counted after the birth, so day 1 is the day after the birth and the last day is birth + 90: P − birth ≤ 90. Unlike Art.25, which counts from (自) the conversion day itself',
     }),
     v('waiting.conversionWindowDays', 'JL26', JL, '2026-03-01', 90, {
       doc: 'JL26',
       article: 'Art.25',
-      reading: 'P − conversion date ≤ 90',
+      reading:
+        '“自身份转换之日起90日（含）内”: 90 days counting from the conversion day itself (RULES.md §0: D … D+89), so P ≤ conversion + 89 (09-01 → last day 11-29). Unlike Art.24, which counts after the birth (P − birth ≤ 90)',
     }),
     v('waiting.variableDaysPerBreakYear', 'JL26', JL, '2026-03-01', 30, {
       doc: 'JL26',
@@ -125,9 +149,19 @@ export const waiting: ParamArea = {
     v('waiting.residentOffWindowMonths', 'JL21', JL, '2020-09-21', 3, {
       doc: 'JL21',
       article: '§1',
-      reading: '3 months counting from the day after payment',
+      reading: '3 calendar months counting from the day waiting.fixedCountsFrom names (the day after payment)',
     }),
-    v('waiting.newbornWindowDays', 'JL21', JL, '2020-09-21', 90, { doc: 'JL21', article: '§4' }),
+    v('waiting.fixedCountsFrom', 'JL21', JL, '2020-09-21', 'day-after-payment', {
+      doc: 'JL21',
+      article: '§1',
+      reading:
+        'JL21 does not say from which day its 3-month wait counts; the day after payment is taken, as JL26 Art.10 ¶4 later wrote it (“从缴费成功次日起计算”)',
+    }),
+    v('waiting.newbornWindowDays', 'JL21', JL, '2020-09-21', 90, {
+      doc: 'JL21',
+      article: '§4',
+      reading: '“出生后90天内”: P − birth ≤ 90 (day 1 is the day after the birth)',
+    }),
     // TL22 §2–3
     v('waiting.fixedDays', 'TL22', TL, '2022-04-01', 90, { doc: 'TL22', article: '§2(1)1, §2(2)1' }),
     v('waiting.fixedCountsFrom', 'TL22', TL, '2022-04-01', 'payment-day', {
@@ -138,8 +172,25 @@ export const waiting: ParamArea = {
     v('waiting.gapLimitMonths', 'TL22', TL, '2022-04-01', 3, {
       doc: 'TL22',
       article: '§2(2)2, §3(1)',
-      reading: 'gap ≤ 3 calendar months: P ≤ E + 3 months',
+      reading:
+        '“中断缴费不超过3个月”: 3 calendar months counting from the first uncovered day E + 1, so the last payment day is (E + 1) + 3 months − 1 day (E = Feb 28: Mar 1 … May 31); where the month has no such day the months run to its end (E + 1 = Jan 31: … Apr 30), never cut short by a month’s length',
     }),
+    v(
+      'waiting.assistanceCoverFrom',
+      'TL22',
+      TL,
+      '2022-04-01',
+      {
+        recognitionDay: ['minimum-living', 'destitute', 'lifted-from-poverty', 'monitored', 'near-minimum-living'],
+        paymentDay: ['special-care', 'severe-disability'],
+      },
+      {
+        doc: 'TL22',
+        article: '§2(1)1',
+        reading:
+          '“低保对象、特困人员、已脱贫人口和符合条件的监测对象、低保边缘户自身份认定之日起享受相应的医保待遇；重点优抚对象、重残人员自缴费之日起享受医保待遇”: from the recognition day, or from the payment day itself, never before the fee year starts; other subsidised persons: no waiting, from the day after payment',
+      },
+    ),
     v('waiting.minContinuousYears', 'TL22', TL, '2022-04-01', 2, { doc: 'TL22', article: '§3(1)' }),
     v('waiting.newbornWindowDays', 'TL22', TL, '2022-04-01', 90, { doc: 'TL22', article: '§2(1)2' }),
     v('waiting.shortWaitDays', 'TL22', TL, '2022-04-01', 30, { doc: 'TL22', article: '§2(2)2–3, §3(1)' }),

@@ -10,13 +10,15 @@
  * within the window the arrears period is covered (A-4, A-2, W-9); after it a unit may still
  * backfill years and account with no cover for the period and a waiting period on payment (A-5,
  * W-6); a flexible worker may not backfill at all and paying again is a new enrollment (A-6, W-6).
- * Jilin (JL26 Art.18) counts 90 days (§0: E = first unpaid day − 1, retroactive iff P − E ≤ 90);
- * Tieling (TL22 §2(2)2) counts 3 calendar months and adds A-8. Months left unpaid by a bankruptcy
+ * Jilin (JL26 Art.18) counts 90 days (§0: E = first unpaid day − 1, retroactive iff P − E ≤ 90) and
+ * prices each month at its own base and rates plus a late fee; Tieling (TL22 §2(2)2) counts 3 calendar
+ * months from the first unpaid day, prices the backfill by §7(3) (5 % / 7 % of the average wage in force
+ * when paid, no late fee, no personal-account credit) and adds A-8. Months left unpaid by a bankruptcy
  * deferral agreement (B-4) come here with `deferredUntil`: their late fee runs from its end.
  */
 import { z } from 'zod';
 import { addDays, type CalendarDate, cstDateOf, daysBetween, firstOfMonth, periodEnd } from '../../domain/calendar.js';
-import { type Fen, formatYuan, type Ratio } from '../../domain/money.js';
+import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '../../domain/money.js';
 import {
   baseFacts,
   calendarDate,
@@ -26,15 +28,19 @@ import {
   timestampOrDate,
   yearMonth,
 } from '../../schemas/common.js';
+import { averageWage } from '../contributions/rates.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
-import { NoApplicableRuleError } from '../errors.js';
+import { InputError, NoApplicableRuleError } from '../errors.js';
+import { waitingCountsFrom } from '../waiting-period/counting.js';
 import { dueDateOf, lateFeeLine, monthDue, windowLastDay } from './lines.js';
 
 const arrearsMonth = z.object({
   feeMonth: yearMonth.describe('fee month (费款所属期) unpaid or short-paid'),
   principalFen: fen
     .optional()
-    .describe('the unpaid amount of the month as declared or assessed (give this or baseFen)'),
+    .describe(
+      'the unpaid amount of the month as declared or assessed (give this or baseFen; not used where the pack prices the backfill from the average wage, TL22 §7(3))',
+    ),
   baseFen: fen
     .optional()
     .describe('the month’s contribution base: the amount due is computed at that month’s rates (A-3)'),
@@ -45,6 +51,11 @@ export const arrearsFacts = baseFacts
   .extend({
     mode: employeeMode,
     flexibleMode: flexibleMode.optional().describe('flexible mode with baseFen: which rates apply (C-5)'),
+    insuredMode: flexibleMode
+      .optional()
+      .describe(
+        'TL22 §7(3): how the person is insured, 统账结合 combined (7 %) or 单建统筹 pooling-only (5 %); default: flexibleMode',
+      ),
     months: z.array(arrearsMonth).min(1).describe('the fee months in arrears'),
     firstUnpaidDay: calendarDate.describe(
       'A-1: the first day not paid for (normally the first day of the earliest unpaid fee month)',
@@ -63,8 +74,6 @@ export const arrearsFacts = baseFacts
       if (seen.has(m.feeMonth))
         ctx.addIssue({ code: 'custom', path: ['months', i, 'feeMonth'], message: 'listed twice' });
       seen.add(m.feeMonth);
-      if (m.principalFen === undefined && m.baseFen === undefined && f.baseDeclared)
-        ctx.addIssue({ code: 'custom', path: ['months', i], message: 'give principalFen or baseFen' });
       if (m.principalFen !== undefined && m.baseFen !== undefined)
         ctx.addIssue({ code: 'custom', path: ['months', i], message: 'give principalFen or baseFen, not both' });
       if (m.baseFen !== undefined && f.mode === 'flexible' && !f.flexibleMode)
@@ -91,6 +100,18 @@ export interface ArrearsMonthLine {
   readonly assessedBy: 'declared' | 'agency' | 'tax' | null;
 }
 
+/** How the amount was priced (A-3): JL26 by each month's base and rates, TL22 §7(3) from the average wage. */
+export type ArrearsPricing =
+  | { readonly method: 'arrears-months' }
+  | {
+      readonly method: 'average-wage-rate';
+      readonly insuredMode: 'combined' | 'pooling-only';
+      readonly averageWageYear: number;
+      readonly baseFen: Fen;
+      readonly rate: string;
+      readonly monthlyFen: Fen;
+    };
+
 export interface ArrearsOutcome {
   readonly mode: 'unit' | 'flexible';
   /** P: the payment day, or asOf when not paid yet. */
@@ -106,7 +127,11 @@ export interface ArrearsOutcome {
   readonly withinWindow: boolean;
   readonly backfillAllowed: boolean;
   readonly arrearsPeriodCovered: boolean;
-  /** A-5: the years and the personal account are credited even without cover. */
+  /** The backfilled months count as contribution years. */
+  readonly yearsCredited: boolean;
+  /** The backfilled months are credited to the personal account (not under TL22 §7(3)). */
+  readonly accountCredited: boolean;
+  /** A-5: both the years and the personal account are credited (yearsCredited && accountCredited). */
   readonly yearsAndAccountCredited: boolean;
   /** A-6: paying again is a new enrollment. */
   readonly newEnrollment: boolean;
@@ -120,6 +145,7 @@ export interface ArrearsOutcome {
   readonly lateFeeFen: Fen | null;
   /** Principal + late fee payable now; 0 when backfill is closed; null while an amount awaits assessment. */
   readonly amountDueFen: Fen | null;
+  readonly pricing: ArrearsPricing;
   /** A-8: employees of the unit may choose the resident scheme while it is in arrears. */
   readonly residentOption: boolean | null;
   readonly decidedBy: 'A-4' | 'A-5' | 'A-6';
@@ -135,12 +161,41 @@ function waitingAfterWindow(
 ): { days: number; countsFrom: CalendarDate; coverStarts: CalendarDate } {
   const which = ctx.param<'waiting.fixedDays' | 'waiting.shortWaitDays'>('arrears.waitingAfterWindow');
   const days = ctx.param<number>(which);
-  const from = ctx.param<'payment-day' | 'day-after-payment'>('waiting.fixedCountsFrom');
-  const countsFrom = from === 'payment-day' ? paid : addDays(paid, 1);
+  const countsFrom = waitingCountsFrom(ctx, paid);
   return { days, countsFrom, coverStarts: periodEnd(countsFrom, days).nextDay };
 }
 
-function assessedByOf(f: ArrearsFacts, ctx: EvalContext, feeMonth: string): ArrearsMonthLine['assessedBy'] {
+/** TL22 §7(3): one month's backfill = the rate of the person's mode × the average wage in force on `paid`. */
+function averageWagePricing(f: ArrearsFacts, ctx: EvalContext, paid: CalendarDate): ArrearsPricing {
+  const insuredMode = f.insuredMode ?? f.flexibleMode;
+  if (!insuredMode)
+    throw new InputError([
+      {
+        path: 'insuredMode',
+        message: `required under ${ctx.pack.id}: the backfill rate depends on whether the person is insured combined or pooling-only`,
+      },
+    ]);
+  const rates = ctx.param<{ combined: Ratio; poolingOnly: Ratio }>('arrears.backfillRate');
+  const rate = insuredMode === 'combined' ? rates.combined : rates.poolingOnly;
+  const wage = averageWage(ctx, paid);
+  return {
+    method: 'average-wage-rate',
+    insuredMode,
+    averageWageYear: wage.year,
+    baseFen: wage.monthlyFen,
+    rate: formatRatio(rate),
+    monthlyFen: applyRatio(wage.monthlyFen, rate),
+  };
+}
+
+/** A-7; null where the pack prices the backfill from the average wage (no month's base is used). */
+function assessedByOf(
+  f: ArrearsFacts,
+  ctx: EvalContext,
+  feeMonth: string,
+  pricing: ArrearsPricing,
+): ArrearsMonthLine['assessedBy'] {
+  if (pricing.method !== 'arrears-months') return null;
   if (f.baseDeclared) return 'declared';
   if (ctx.pack.jurisdiction !== 'JL') return null;
   return firstOfMonth(feeMonth) < ctx.param<CalendarDate>('arrears.undeclaredBaseTaxFrom') ? 'agency' : 'tax';
@@ -175,20 +230,38 @@ export const arrears = defineDecision({
     ctx.apply('A-1', `benefits suspended from ${f.firstUnpaidDay}; window ends ${lastDay}`);
 
     // The months, before any exception: due dates (C-6), the unpaid principal (A-3) and A-7.
+    const pricing: ArrearsPricing =
+      ctx.param<string>('arrears.backfillPricing') === 'average-wage-rate'
+        ? averageWagePricing(f, ctx, paid)
+        : { method: 'arrears-months' };
     const months = f.months
       .slice()
       .sort((a, b) => (a.feeMonth < b.feeMonth ? -1 : 1))
       .map((m) => {
+        if (
+          pricing.method === 'arrears-months' &&
+          f.baseDeclared &&
+          m.principalFen === undefined &&
+          m.baseFen === undefined
+        )
+          throw new InputError([
+            {
+              path: `months.${f.months.indexOf(m)}`,
+              message: `give principalFen or baseFen: ${ctx.pack.id} prices each month at its own base and rates`,
+            },
+          ]);
         const principal =
-          m.principalFen ??
-          (m.baseFen !== undefined
-            ? Math.max(0, monthDue(ctx, m.feeMonth, m.baseFen, f.mode, f.flexibleMode).dueFen - m.paidFen)
-            : null);
+          pricing.method === 'average-wage-rate'
+            ? pricing.monthlyFen
+            : (m.principalFen ??
+              (m.baseFen !== undefined
+                ? Math.max(0, monthDue(ctx, m.feeMonth, m.baseFen, f.mode, f.flexibleMode).dueFen - m.paidFen)
+                : null));
         return {
           feeMonth: m.feeMonth,
           dueDate: dueDateOf(ctx, m.feeMonth),
           principal,
-          assessedBy: assessedByOf(f, ctx, m.feeMonth),
+          assessedBy: assessedByOf(f, ctx, m.feeMonth, pricing),
         };
       });
 
@@ -199,9 +272,16 @@ export const arrears = defineDecision({
       assessedBy: m.assessedBy,
     });
 
+    const creditsAccount = ctx.param<boolean>('arrears.backfillCreditsAccount');
+    const pricingNote =
+      pricing.method === 'average-wage-rate'
+        ? `${pricing.rate} (${pricing.insuredMode}) of the ${pricing.averageWageYear} average wage ${formatYuan(pricing.baseFen)} = ${formatYuan(pricing.monthlyFen)} a month${f.months.some((m) => m.principalFen !== undefined || m.baseFen !== undefined) ? '; the months’ declared amounts are not used' : ''}`
+        : 'each month at its own base and rates';
+
     // A-3: principal plus a late fee per month, for the modes the pack charges.
     const withLateFee = (): { lines: ArrearsMonthLine[]; note: string } => {
-      const charged = ctx.param<Array<'unit' | 'flexible'>>('arrears.lateFeeModes').includes(f.mode);
+      const modes = ctx.param<Array<'unit' | 'flexible'>>('arrears.lateFeeModes');
+      const charged = modes.includes(f.mode);
       const rate = charged ? ctx.param<Ratio>('arrears.lateFeeDailyRate') : undefined;
       // B-4: months a bankruptcy deferral agreement covered may run their late fee from its end.
       const deferredTo =
@@ -215,7 +295,12 @@ export const arrears = defineDecision({
         const { days, feeFen } = lateFeeLine(m.principal ?? 0, rate, runsAfter, paid);
         return { ...base(m), lateFeeDays: days, lateFeeFen: m.principal === null ? null : feeFen };
       });
-      return { lines, note: charged ? `late fee on ${f.mode} mode` : `no late fee in ${f.mode} mode` };
+      const fee = charged
+        ? `late fee on ${f.mode} mode`
+        : modes.length
+          ? `no late fee in ${f.mode} mode`
+          : 'no late fee';
+      return { lines, note: `${pricingNote}; ${fee}` };
     };
 
     type Outcome = Omit<ArrearsOutcome, 'residentOption'>;
@@ -228,6 +313,7 @@ export const arrears = defineDecision({
       windowLastDay: lastDay,
       gapDays,
       withinWindow: within,
+      pricing,
     };
     const payable = (lines: ArrearsMonthLine[]) => {
       const principalFen = sumOrNull(lines.map((l) => l.principalFen));
@@ -239,13 +325,21 @@ export const arrears = defineDecision({
         amountDueFen: principalFen === null || lateFeeFen === null ? null : principalFen + lateFeeFen,
       };
     };
-    const amountText = (p: ReturnType<typeof payable>) =>
-      p.amountDueFen === null
-        ? { zh: '欠费金额待核定', en: 'the amount awaits assessment' }
-        : {
-            zh: `本金${formatYuan(p.principalFen!)}元、滞纳金${formatYuan(p.lateFeeFen!)}元，合计${formatYuan(p.amountDueFen)}元`,
-            en: `principal ${formatYuan(p.principalFen!)} + late fee ${formatYuan(p.lateFeeFen!)} = ${formatYuan(p.amountDueFen)} yuan`,
-          };
+    const amountText = (p: ReturnType<typeof payable>) => {
+      if (p.amountDueFen === null) return { zh: '欠费金额待核定', en: 'the amount awaits assessment' };
+      if (pricing.method === 'average-wage-rate') {
+        const n = p.months.length;
+        const modeZh = pricing.insuredMode === 'combined' ? '统账结合' : '单建统筹';
+        return {
+          zh: `按办理补缴时上一年度（${pricing.averageWageYear}年）平均工资${formatYuan(pricing.baseFen)}元×${pricing.rate}（${modeZh}）补缴，每月${formatYuan(pricing.monthlyFen)}元×${n}个月＝${formatYuan(p.amountDueFen)}元，不加收滞纳金${creditsAccount ? '' : '，不补划个人账户'}`,
+          en: `backfill at ${pricing.rate} (${pricing.insuredMode}) of the ${pricing.averageWageYear} average wage ${formatYuan(pricing.baseFen)}: ${formatYuan(pricing.monthlyFen)} × ${n} month(s) = ${formatYuan(p.amountDueFen)} yuan, no late fee${creditsAccount ? '' : ', nothing credited to the personal account'}`,
+        };
+      }
+      return {
+        zh: `本金${formatYuan(p.principalFen!)}元、滞纳金${formatYuan(p.lateFeeFen!)}元，合计${formatYuan(p.amountDueFen)}元`,
+        en: `principal ${formatYuan(p.principalFen!)} + late fee ${formatYuan(p.lateFeeFen!)} = ${formatYuan(p.amountDueFen)} yuan`,
+      };
+    };
     const verbZh = f.paidAt ? '补缴' : `若于${paid}补缴`;
     const verbEn = f.paidAt ? 'paid' : `if paid on ${paid}`;
 
@@ -270,7 +364,9 @@ export const arrears = defineDecision({
             ...common,
             backfillAllowed: true,
             arrearsPeriodCovered: true,
-            yearsAndAccountCredited: true,
+            yearsCredited: true,
+            accountCredited: creditsAccount,
+            yearsAndAccountCredited: creditsAccount,
             newEnrollment: false,
             restoredOn,
             waitingDays: 0,
@@ -298,14 +394,16 @@ export const arrears = defineDecision({
             const p = payable(lines);
             const a = amountText(p);
             ctx.because(
-              `自${f.firstUnpaidDay}起欠费暂停待遇；${verbZh}已超过欠费${windowText}（截止${lastDay}），${a.zh}，可补记缴费年限和个人账户，欠费期间待遇不予追溯；自${w.countsFrom}起设${w.days}日等待期，${w.coverStarts}起恢复待遇`,
-              `benefits suspended from ${f.firstUnpaidDay}; ${verbEn} after the ${windowAdjEn} window (ended ${lastDay}): ${a.en}; years and personal account are credited but the arrears period is not covered; a ${w.days}-day waiting period from ${w.countsFrom}, cover from ${w.coverStarts}`,
+              `自${f.firstUnpaidDay}起欠费暂停待遇；${verbZh}已超过欠费${windowText}（截止${lastDay}），${a.zh}，可补记缴费年限${creditsAccount ? '和个人账户' : ''}，欠费期间待遇不予追溯；自${w.countsFrom}起设${w.days}日等待期，${w.coverStarts}起恢复待遇`,
+              `benefits suspended from ${f.firstUnpaidDay}; ${verbEn} after the ${windowAdjEn} window (ended ${lastDay}): ${a.en}; years ${creditsAccount ? 'and personal account are' : 'are'} credited but the arrears period is not covered; a ${w.days}-day waiting period from ${w.countsFrom}, cover from ${w.coverStarts}`,
             );
             return {
               ...common,
               backfillAllowed: true,
               arrearsPeriodCovered: false,
-              yearsAndAccountCredited: true,
+              yearsCredited: true,
+              accountCredited: creditsAccount,
+              yearsAndAccountCredited: creditsAccount,
               newEnrollment: false,
               restoredOn: w.coverStarts,
               waitingDays: w.days,
@@ -335,6 +433,8 @@ export const arrears = defineDecision({
               ...common,
               backfillAllowed: false,
               arrearsPeriodCovered: false,
+              yearsCredited: false,
+              accountCredited: false,
               yearsAndAccountCredited: false,
               newEnrollment: true,
               restoredOn: null,

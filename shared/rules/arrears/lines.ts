@@ -2,14 +2,7 @@
  * Money and dates shared by the arrears and bankruptcy decisions: a fee month's due date (C-6), the
  * amount due for a month from its base and the rates of that month (A-3), and the late-fee line.
  */
-import {
-  addMonths,
-  addDays,
-  type CalendarDate,
-  daysBetween,
-  firstOfMonth,
-  type YearMonth,
-} from '../../domain/calendar.js';
+import { addDays, type CalendarDate, daysBetween, firstOfMonth, type YearMonth } from '../../domain/calendar.js';
 import { applyRatio, type Fen, mulRatios, type Ratio, ratio } from '../../domain/money.js';
 import {
   dueDateOf as dueDateOfMonth,
@@ -19,6 +12,7 @@ import {
   unitComponents,
 } from '../contributions/rates.js';
 import type { EvalContext } from '../engine.js';
+import { monthsGapLastDay } from '../waiting-period/counting.js';
 
 /** C-6: the last day a fee month may be paid without being in arrears (one definition, in rates.ts). */
 export function dueDateOf(ctx: EvalContext, feeMonth: YearMonth): CalendarDate {
@@ -62,7 +56,11 @@ export function lateFeeLine(
   return { days, feeFen: days === 0 ? 0 : applyRatio(principalFen, mulRatios(dailyRate, ratio(days, 1))) };
 }
 
-/** A-4…A-6: the last day of the backfill window counted from E, the last paid day. */
+/**
+ * A-4…A-6: the last payment day of the backfill window after E, the last paid day. In days (JL26):
+ * P − E ≤ N, so E + N. In calendar months (TL22 §2(2)2): N months counting from the first unpaid day
+ * E + 1 (E = Feb 28: Mar 1 … May 31), never cut short by the length of a month.
+ */
 export function windowLastDay(lastPaidDay: CalendarDate, window: { days: number } | { months: number }): CalendarDate {
-  return 'days' in window ? addDays(lastPaidDay, window.days) : addMonths(lastPaidDay, window.months);
+  return 'days' in window ? addDays(lastPaidDay, window.days) : monthsGapLastDay(lastPaidDay, window.months);
 }

@@ -3,7 +3,9 @@
  *
  * The bankruptcy-deferral workflow asks four questions:
  * - `status`: on asOf, does the agreement keep the employee's benefits (B-1, the exception to the A-1
- *   suspension) and how much personal-account credit is held back?
+ *   suspension) and how much personal-account credit is held back? Once an agreement that held is over
+ *   (the court's ruling, or its own end) with months unpaid, benefits are suspended from the day after
+ *   (B-4 Reading, as `agreement-ended`): the months it covered stay covered up to then.
  * - `paid-in-full`: the deferred contributions are paid: the held credits are made at once (B-2).
  * - `transaction`: a retirement transfer, transfer out or termination during the agreement needs this
  *   employee's individual and unit dues paid first (B-3; the retirement workflow's R-8 is the same
@@ -132,6 +134,19 @@ function deferralOn(f: BankruptcyFacts, d: CalendarDate): { inForce: boolean; mi
   return { inForce: missing.length === 0, missing, missingZh };
 }
 
+/**
+ * The last day a deferral that did hold covered (B-1 “到法院正式下发破产裁定书期间”): the court's ruling or
+ * the agreement's own end, whichever comes first; null when no agreement ever held (no tax
+ * confirmation, none filed, or filed only after the ruling or its own end).
+ */
+function agreementEnd(f: BankruptcyFacts): { on: CalendarDate; zh: string; en: string } | null {
+  if (!f.agreementFiledOn || !deferralOn(f, f.agreementFiledOn).inForce) return null;
+  const ruling = f.rulingOn ? { on: f.rulingOn, zh: '法院下发破产裁定书', en: "the court's ruling" } : null;
+  const own = f.agreementEndsOn ? { on: f.agreementEndsOn, zh: '协议到期', en: "the agreement's end" } : null;
+  if (ruling && own) return ruling.on <= own.on ? ruling : own;
+  return ruling ?? own;
+}
+
 function monthLines(f: BankruptcyFacts, ctx: EvalContext): DeferredMonthLine[] {
   return f.months
     .slice()
@@ -194,6 +209,7 @@ export const bankruptcyDeferral = defineDecision({
 
     if (f.question === 'status') {
       const on = deferralOn(f, d);
+      const ended = agreementEnd(f);
       const levels: Array<Branch<BankruptcyOutcome>> = [
         {
           rule: 'B-1',
@@ -207,6 +223,31 @@ export const bankruptcyDeferral = defineDecision({
               `the enterprise filed for bankruptcy on ${f.filedOn}; with tax's confirmation and a deferral agreement filed with the agency on ${f.agreementFiledOn}, on ${d} the employee keeps benefits and personal-account credits (${formatYuan(heldCreditFen)} yuan) are held back until everything is paid`,
             );
             return { ...base, benefitsKept: true, accountCreditsHeld: true, decidedBy: 'B-1' };
+          },
+        },
+        {
+          // B-4 Reading, seen from `status`: the agreement held (JL26 Art.27 ¶2: from its filing to the
+          // ruling, or to its own end) and is over with months unpaid: those months are arrears from the
+          // day after it ended, not from their first unpaid day, as the `agreement-ended` question says.
+          rule: 'B-4',
+          when: () =>
+            firstUnpaid && ended && d > ended.on
+              ? `the agreement held from ${f.agreementFiledOn} to ${ended.on} (${ended.en}); unpaid months become arrears from ${addDays(ended.on, 1)}`
+              : false,
+          why: ended ? `the agreement has not ended by ${d}, or nothing is unpaid` : 'no deferral agreement ever held',
+          then: () => {
+            const end = ended!;
+            const dayAfter = addDays(end.on, 1);
+            const firstDay = firstOfMonth(firstUnpaid!);
+            const from = firstDay > dayAfter ? firstDay : dayAfter;
+            const window = ctx.param<{ days: number } | { months: number }>('arrears.backfillWindow');
+            const lastDay = windowLastDay(end.on, window);
+            ctx.apply('A-1', `benefits suspended from ${from}`);
+            ctx.because(
+              `企业职工自延期缴费协议备案（${f.agreementFiledOn}）至${end.zh}（${end.on}）期间正常享受医保待遇；协议期满，欠缴月份转为欠费，自${from}起暂停待遇（补缴期截至${lastDay}）`,
+              `the employee kept benefits from the agreement's filing (${f.agreementFiledOn}) to ${end.en} (${end.on}); with months still unpaid after it, they become arrears and benefits are suspended from ${from} (backfill window ends ${lastDay})`,
+            );
+            return { ...base, suspendedFrom: from, accountCreditsHeld: true, windowLastDay: lastDay, decidedBy: 'B-4' };
           },
         },
         {

@@ -2,7 +2,14 @@
  * Bases and rates that several decisions share (contributions, arrears backfill, retirement lump
  * sums, maternity allowance). Each reads its parameters through the context, so the trace shows them.
  */
-import { addYearMonths, type CalendarDate, firstOfMonth, lastOfMonth, type YearMonth } from '../../domain/calendar.js';
+import {
+  addYearMonths,
+  type CalendarDate,
+  firstOfMonth,
+  firstOfYear,
+  lastOfMonth,
+  type YearMonth,
+} from '../../domain/calendar.js';
 import { addRatios, applyRatio, type Fen, mulRatios, type Ratio } from '../../domain/money.js';
 import type { EvalContext } from '../engine.js';
 
@@ -88,13 +95,33 @@ export function monthlyLines(baseFen: Fen, components: readonly RateComponent[])
   return { lines, totalFen: lines.reduce((s, l) => s + l.amountFen, 0) };
 }
 
-/** C-2: clamp a declared base between the floor and the ceiling of the average wage in force. */
-export function clampBase(ctx: EvalContext, declaredFen: Fen, on: CalendarDate = ctx.businessDate) {
-  const wage = averageWage(ctx, on).monthlyFen;
+/**
+ * C-2: clamp a declared base between the floor and the ceiling. The shares are those in force on `on`;
+ * the average wage is the one in force on `wageOn` (default `on`; a unit employee's fee month passes
+ * `unitBaseWageDate`).
+ */
+export function clampBase(
+  ctx: EvalContext,
+  declaredFen: Fen,
+  on: CalendarDate = ctx.businessDate,
+  wageOn: CalendarDate = on,
+) {
+  const wage = averageWage(ctx, wageOn).monthlyFen;
   const floorFen = applyRatio(wage, ctx.param<Ratio>('contribution.baseFloorShare', on));
   const ceilingFen = applyRatio(wage, ctx.param<Ratio>('contribution.baseCeilingShare', on));
   const baseFen = Math.min(Math.max(declaredFen, floorFen), ceilingFen);
   return { baseFen, floorFen, ceilingFen, clamped: baseFen !== declaredFen };
+}
+
+/**
+ * C-1/C-2: the day whose average wage sets a unit employee's floor and ceiling for a fee month, by the
+ * reading `contribution.unitBaseWageOn` in force in that month: the first day of the fee month, or
+ * January 1 of the fee year (JL26 Art.14 ¶2: the base runs January to December of the fee year).
+ */
+export function unitBaseWageDate(ctx: EvalContext, feeMonth: YearMonth): CalendarDate {
+  const on = firstOfMonth(feeMonth);
+  const rule = ctx.param<'fee-month' | 'fee-year-start'>('contribution.unitBaseWageOn', on);
+  return rule === 'fee-year-start' ? firstOfYear(Number(feeMonth.slice(0, 4))) : on;
 }
 
 /** C-3: the three lines of a unit employee's month: unit medical, unit (enterprise) maternity, employee 2 %. */

@@ -1,7 +1,8 @@
 /**
  * A unit's fee month (C-1, C-2, C-3, C-6): each employee's base (own prior-year monthly average
- * wage, or a new hire's first-month wage), clamped to the floor and ceiling of the average wage in
- * force, the three lines of the month (unit medical, unit maternity, the employee's 2 % withheld by
+ * wage, or a new hire's first-month wage), clamped to the floor and ceiling of the average wage
+ * (under JL26 the one in force on January 1 of the fee year: the base runs January to December,
+ * Art.14 ¶2; parameter `contribution.unitBaseWageOn`), the three lines of the month (unit medical, unit maternity, the employee's 2 % withheld by
  * the unit) and the unit's totals.
  *
  * Money (docs/decisions.md): one line item is one component of one fee month of one employee,
@@ -14,7 +15,15 @@ import { firstOfMonth, yearOf } from '../../domain/calendar.js';
 import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '../../domain/money.js';
 import { baseFacts, calendarDate, fen, yearMonth } from '../../schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';
-import { averageWage, clampBase, dueDateOf, type LineItem, monthlyLines, unitComponents } from './rates.js';
+import {
+  averageWage,
+  clampBase,
+  dueDateOf,
+  type LineItem,
+  monthlyLines,
+  unitBaseWageDate,
+  unitComponents,
+} from './rates.js';
 
 const employee = z
   .object({
@@ -129,7 +138,9 @@ export const unitContribution = defineDecision({
   businessDate: (f) => firstOfMonth(f.feeMonth),
   evaluate(f, ctx): UnitContribution {
     const on = firstOfMonth(f.feeMonth);
-    const wage = averageWage(ctx, on);
+    // C-1/C-2 (JL26 Art.14 ¶2): the average wage behind the floor and ceiling, by the reading in force.
+    const wageOn = unitBaseWageDate(ctx, f.feeMonth);
+    const wage = averageWage(ctx, wageOn);
     const components = unitComponents(ctx, on);
     const [medical, maternity, employeeRate] = components.map((c) => c.rate) as [Ratio, Ratio, Ratio];
     ctx.apply(
@@ -142,8 +153,8 @@ export const unitContribution = defineDecision({
     let ceilingFen = 0;
     const employees = f.employees.map((e): EmployeeMonth => {
       const { declaredFen, baseRule } = declaredBase(e, f.feeMonth, ctx);
-      // C-2: reading — the average wage in force on the first day of the fee month.
-      const c = clampBase(ctx, declaredFen, on);
+      // C-2: the shares of the fee month applied to the average wage in force on `wageOn`.
+      const c = clampBase(ctx, declaredFen, on, wageOn);
       floorFen = c.floorFen;
       ceilingFen = c.ceilingFen;
       const clampedTo = !c.clamped ? null : c.baseFen === c.floorFen ? ('floor' as const) : ('ceiling' as const);
@@ -184,7 +195,10 @@ export const unitContribution = defineDecision({
       'C-14',
       `personal accounts credited ${formatRatio(crediting)} of each base: ${formatYuan(accountCreditFen)}`,
     );
-    ctx.apply('C-1', `unit base = sum of ${employees.length} employee base(s) = ${formatYuan(unitBaseFen)}`);
+    ctx.apply(
+      'C-1',
+      `unit base = sum of ${employees.length} employee base(s) = ${formatYuan(unitBaseFen)}; floor and ceiling on the ${wage.year} average wage in force on ${wageOn}`,
+    );
 
     const due = dueDateOf(ctx, f.feeMonth);
     ctx.apply('C-6', `${f.feeMonth} is due by ${due.dueDate} (${due.rule})`);

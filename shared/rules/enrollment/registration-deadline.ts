@@ -5,7 +5,9 @@
  * agencies), never a refusal: the registration itself is accepted.
  *
  * How “within N days (含)” is counted is the parameter `enrollment.deadlineCounting`: by default
- * `R − D ≤ N` (RULES.md §0), so the last day is D + N.
+ * (JL26) a period of N days counting from D, the day of hiring or of the change, which covers
+ * D … D + N − 1 (RULES.md §0), so the last day is D + N − 1 (hired 2026-03-10 → 2026-04-08); the
+ * other setting, `elapsed-days`, takes `R − D ≤ N` with the last day D + N.
  */
 import { z } from 'zod';
 import { addDays, type CalendarDate, daysBetween, periodEnd } from '../../domain/calendar.js';

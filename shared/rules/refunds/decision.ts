@@ -8,7 +8,10 @@
  * Channel (F-2): a subsidised person's refund goes through the place whose relationship ends.
  *
  * The readings (what "the benefit period" is, which day is compared with it) are parameters of each
- * pack: `refund.benefitPeriod`, `refund.reasons`.
+ * pack: `refund.benefitPeriod`, `refund.reasons`. In Jilin and Tieling alike the benefit period begins
+ * when cover starts, after any waiting period (JL21 §1 “待遇享受等待期”, TL22 §7(2)): the facts carry that
+ * day as `coverStartsOn` (from the waiting-period decision); without it there is no waiting period and
+ * the period begins on the fee period's first day.
  */
 import { z } from 'zod';
 import {
@@ -51,7 +54,9 @@ export const refundFacts = baseFacts
       .describe('retirement (F-3): the required contribution years are met (已缴足规定年限)'),
     coverStartsOn: calendarDate
       .optional()
-      .describe('the first day of cover after any waiting period (from the waiting-period decision)'),
+      .describe(
+        'the first day of cover after any waiting period (the waiting-period decision’s cover start); absent: no waiting period, cover starts with the fee period',
+      ),
     subsidised: z
       .boolean()
       .default(false)

@@ -1,6 +1,8 @@
 /**
  * The legal retirement age and date (R-9), under the NPC Standing Committee decision of 2024-09-13
- * (NPC24), in force from 2025-01-01. The schedule is a parameter; this file only applies it:
+ * (NPC24), in force from 2025-01-01. The schedule is a parameter, read as in force on the date the
+ * person would retire (the later of the business date and the day the original age is reached); this
+ * file only applies it:
  * delay = floor(m / step) + 1 months for a birth month m months after the group's start month,
  * capped; born earlier, the original age. An agency-given date overrides the computation.
  *
@@ -86,14 +88,32 @@ function bySchedule(f: Pick<RetirementAgeFacts, 'birthDate'>, group: RetirementG
   };
 }
 
+/**
+ * The day whose schedule decides (R-9): the law in force on the date the person would retire. NPC24
+ * delays the retirement of persons whose original age falls from 2025-01-01, so the schedule is read
+ * on the later of the business date and the day the original age is reached. Asked in 2024 about a man
+ * born 1966-01, the original age falls in 2026, under NPC24: 60 years 4 months, not the original 60.
+ */
+function scheduleDate(f: Pick<RetirementAgeFacts, 'sex' | 'post' | 'birthDate'>, ctx: EvalContext): CalendarDate {
+  const asked = ctx.businessDate;
+  const now = ctx.param<AgeSchedule>('retirement.ageSchedule', asked);
+  const g = f.sex === 'male' ? now.male : f.post === 'cadre' ? now.femaleCadre : now.femaleWorker;
+  const originalAgeOn = addMonths(f.birthDate, g.baseAgeYears * 12);
+  return originalAgeOn > asked ? originalAgeOn : asked;
+}
+
 /** R-9: the legal retirement age and date; records R-9 and sets no reason (callers do). */
 export function legalRetirement(
   f: Pick<RetirementAgeFacts, 'sex' | 'post' | 'birthDate' | 'retirementDate'>,
   ctx: EvalContext,
 ): LegalRetirement {
-  const schedule = () => ctx.param<AgeSchedule>('retirement.ageSchedule');
+  let readOn: CalendarDate | undefined;
+  const schedule = () => {
+    readOn ??= scheduleDate(f, ctx);
+    return ctx.param<AgeSchedule>('retirement.ageSchedule', readOn);
+  };
   const note = (r: LegalRetirement) =>
-    `${r.group}: ${r.ageYears} y ${r.ageMonths} m (delay ${r.delayMonths} m), retires ${r.retirementDate}`;
+    `${r.group}: ${r.ageYears} y ${r.ageMonths} m (delay ${r.delayMonths} m), retires ${r.retirementDate}; schedule in force on ${readOn}`;
   return ctx.exceptions<LegalRetirement>('the legal retirement age (R-9)', [
     {
       rule: 'R-9',
@@ -163,7 +183,8 @@ export const retirementAge = defineDecision({
   title: { zh: '法定退休年龄与退休日期', en: 'Legal retirement age and date' },
   rules: ['R-9', 'P-1'],
   input: retirementAgeFacts,
-  // The schedule in force on the day the question is asked (P-1); see the reading of retirement.ageSchedule.
+  // The pack in force on the day the question is asked (P-1); the schedule itself is the one in force
+  // on the date the person would retire (the later of that day and the original age, see scheduleDate).
   businessDate: (_f, asOf) => asOf,
   evaluate(f, ctx) {
     const r = legalRetirement(f, ctx);

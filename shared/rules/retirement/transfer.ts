@@ -96,7 +96,11 @@ export interface LumpSum {
   /** The day whose standard prices it (the processing day, JL26 Art.19 / TL22 §6(2)). */
   readonly standardOn: string;
   readonly baseFen: Fen;
-  /** One month's contribution in the retiring mode (also what keeping on paying costs a month). */
+  /**
+   * One month of the lump sum in the retiring mode: the basic medical premium (JL26 Art.8 “职工基本医疗保险费”),
+   * so without the maternity line unless `retirement.lumpSumIncludesMaternity`. Keeping on paying as a
+   * flexible worker costs the full flexible month (C-5), maternity included.
+   */
   readonly monthlyFen: Fen;
   readonly lines: readonly LumpSumLine[];
   readonly totalFen: Fen;
@@ -192,9 +196,13 @@ function priceLumpSum(
   let creditBase: (d: string) => Fen;
   if (method === 'flexible-monthly-contribution') {
     // JL26 Art.8, Art.19: the flexible base and rates of the retiring mode, in force on the processing day.
+    // “职工基本医疗保险费”: without the maternity line unless the pack reads it in (both sides of R-6 alike).
+    const withMaternity = ctx.param<boolean>('retirement.lumpSumIncludesMaternity', on);
+    const components = (mode: 'combined' | 'pooling-only') =>
+      flexibleComponents(ctx, mode, on).filter((c) => withMaternity || c.component !== 'maternity');
     baseFen = flexibleBase(ctx, on);
-    full = monthlyLines(baseFen, flexibleComponents(ctx, f.retireIn, on));
-    if (conversion > 0) poolingOnly = monthlyLines(baseFen, flexibleComponents(ctx, 'pooling-only', on));
+    full = monthlyLines(baseFen, components(f.retireIn));
+    if (conversion > 0) poolingOnly = monthlyLines(baseFen, components('pooling-only'));
     creditBase = (d) => flexibleBase(ctx, d);
   } else {
     // TL22 §6(2): the prior-year average wage in force on the processing day, at the mode's rate.

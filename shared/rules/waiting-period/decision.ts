@@ -4,9 +4,14 @@
  * Three rule sets share this decision, chosen by the pack in force (P-1):
  * - JL26 (Jilin from 2026-03-01): W-1…W-9 as in RULES.md §3, first applicable rule decides.
  * - JL21 / FLX25 (Jilin before): residents under the 2021 collection notice (window → full year,
- *   outside → 3 months), FLX25 §9 switching; employee waiting periods of that time were set by the
- *   2022 interim measures, which are not among the sources, so such a question is an error naming them.
- * - TL22 (Tieling): its own periods, counted from the payment day.
+ *   outside → 3 months), FLX25 §9 (a flexible worker's employee-to-employee transfer between regions,
+ *   and switching schemes); other employee waiting periods of that time were set by the 2022 interim
+ *   measures, which are not among the sources, so such a question is an error naming them.
+ * - TL22 (Tieling): its own periods, counted as `waiting.fixedCountsFrom` says (the payment day), and
+ *   gaps in calendar months counted from the first uncovered day.
+ *
+ * A resident payment whose cover would start after its fee year has ended buys no cover: the result
+ * says so (`coversNothing`) rather than returning a start outside the year as if it were one.
  */
 import { z } from 'zod';
 import {
@@ -17,15 +22,18 @@ import {
   daysBetween,
   firstOfMonth,
   firstOfYear,
+  lastOfYear,
   maxDate,
   periodEnd,
   yearOf,
 } from '../../domain/calendar.js';
+import { type AssistanceKind, assistanceKind } from '../../params/areas/waiting.js';
 import {
   baseFacts,
   calendarDate,
   employeeMode,
   feeYear,
+  regionCode,
   scheme,
   timestampOrDate,
   years,
@@ -33,7 +41,8 @@ import {
 } from '../../schemas/common.js';
 import { dueDateOf } from '../contributions/rates.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
-import { NoApplicableRuleError } from '../errors.js';
+import { InputError, NoApplicableRuleError } from '../errors.js';
+import { monthsGapLastDay, waitingCountsFrom } from './counting.js';
 
 export const waitingPeriodFacts = baseFacts
   .extend({
@@ -48,9 +57,20 @@ export const waitingPeriodFacts = baseFacts
       .describe('special group (W-1, W-2, W-3; new-graduate for TL22)'),
     birthDate: calendarDate.optional().describe('newborn: date of birth'),
     conversionDate: calendarDate.optional().describe('identity conversion: date the status converted'),
+    assistanceKind: assistanceKind
+      .optional()
+      .describe(
+        'medical-assistance: which subsidised group (TL22 §2(1)1 starts cover by group; absent: the general rule)',
+      ),
+    assistanceRecognisedOn: calendarDate
+      .optional()
+      .describe('medical-assistance: the day the status was recognised (身份认定之日), TL22 §2(1)1'),
     previousCover: z
       .object({
         scheme,
+        region: regionCode
+          .optional()
+          .describe('pooling region of the previous cover (FLX25 §9: a transfer from another region)'),
         lastCoveredDay: calendarDate.describe('E: the last day of the previous cover'),
         continuousYears: years.describe('continuous insured years up to E'),
         lastCoveredFeeYear: feeYear.optional().describe('resident: last fee year covered (default: the year of E)'),
@@ -72,9 +92,22 @@ export const waitingPeriodFacts = baseFacts
       ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'required for a newborn' });
     if (f.group === 'identity-conversion' && !f.conversionDate)
       ctx.addIssue({ code: 'custom', path: ['conversionDate'], message: 'required for an identity conversion' });
-    const paid = f.paidAt.slice(0, 10);
+    if ((f.assistanceKind || f.assistanceRecognisedOn) && f.group !== 'medical-assistance')
+      ctx.addIssue({ code: 'custom', path: ['group'], message: 'must be medical-assistance with assistanceKind' });
+    let paid: CalendarDate;
+    try {
+      paid = cstDateOf(f.paidAt);
+    } catch {
+      return; // reported by the paidAt schema
+    }
     if (f.birthDate && f.birthDate > paid)
       ctx.addIssue({ code: 'custom', path: ['birthDate'], message: 'is after the payment' });
+    if (f.assistanceRecognisedOn && f.assistanceRecognisedOn > paid)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['assistanceRecognisedOn'],
+        message: 'is after the payment: a subsidised enrollment follows the recognition',
+      });
   });
 
 export type WaitingPeriodFacts = z.output<typeof waitingPeriodFacts>;
@@ -96,6 +129,8 @@ export interface WaitingPeriod {
   readonly breakYears: number | null;
   readonly inWindow: boolean | null;
   readonly backfillAllowed: boolean | null;
+  /** A resident payment whose cover would start only after its fee year has ended: it buys no cover. */
+  readonly coversNothing: boolean;
   readonly decidedBy: string;
 }
 
@@ -118,11 +153,12 @@ const none = (
   countsFrom: null,
   coverStarts,
   restoredOn: null,
-  retroactive: coverStarts <= d.paid,
+  retroactive: coverStarts < d.paid,
   gapDays: d.gapDays,
   breakYears: null,
   inWindow: d.inWindow,
   backfillAllowed: null,
+  coversNothing: false,
   decidedBy,
   ...extra,
 });
@@ -148,6 +184,7 @@ function waiting(
     breakYears: null,
     inWindow: d.inWindow,
     backfillAllowed: null,
+    coversNothing: false,
     decidedBy,
     ...extra,
   };
@@ -167,15 +204,28 @@ function derive(f: WaitingPeriodFacts, ctx: EvalContext): Derived {
   return { paid, periodStart, gapDays, inWindow };
 }
 
-/** No waiting: cover from the day after payment (FLX25 §10), not before the fee period starts. */
+/**
+ * No waiting and no retroactive cover: benefits from the day after payment, not before the fee period
+ * starts. Reading: no text names that day; FLX25 §10 has the agency record a flexible worker's rights
+ * (个人权益记录) the day after payment, and the same day is taken for every payment that starts cover.
+ */
 const noWaitingStart = (d: Derived) => maxDate(addDays(d.paid, 1), d.periodStart);
 
+/**
+ * W-7: the last fee year fully covered before the break. A cover that ended before Dec 31 leaves its
+ * year partly uncovered, and a partial year of break counts whole (JL26 Art.12 “不足1年的按1年计算”,
+ * applied to Art.13), so that year is a break year.
+ */
+function lastFullYearOf(prev: NonNullable<WaitingPeriodFacts['previousCover']>): number {
+  if (prev.lastCoveredFeeYear !== undefined) return prev.lastCoveredFeeYear;
+  const y = yearOf(prev.lastCoveredDay);
+  return prev.lastCoveredDay === lastOfYear(y) ? y : y - 1;
+}
+
 function breakYearsOf(f: WaitingPeriodFacts): number {
-  const prev = f.previousCover!;
-  const lastYear = prev.lastCoveredFeeYear ?? yearOf(prev.lastCoveredDay);
   // W-7: fee years with no contribution between the last covered year and the fee year paid;
-  // a partial year counts whole, so any break counts at least one.
-  return Math.max(1, f.feeYear! - lastYear - 1);
+  // any break counts at least one.
+  return Math.max(1, f.feeYear! - lastFullYearOf(f.previousCover!) - 1);
 }
 
 function jl26(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPeriod {
@@ -206,10 +256,10 @@ function jl26(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
         const age = daysBetween(f.birthDate!, d.paid);
         if (age <= ctx.param<number>('waiting.newbornWindowDays')) {
           ctx.because(
-            `新生儿出生后${age}日内参保，不设待遇等待期，待遇自出生之日${f.birthDate}起`,
+            `新生儿${age === 0 ? '出生当日' : `出生后${age}日`}参保（90日（含）内），不设待遇等待期，待遇自出生之日${f.birthDate}起`,
             `newborn enrolled ${age} days after birth (within 90): no waiting, covered from birth on ${f.birthDate}`,
           );
-          return none(d, f.birthDate!, 'W-1', { retroactive: true });
+          return none(d, f.birthDate!, 'W-1');
         }
         const start = addDays(d.paid, 1);
         ctx.because(
@@ -223,24 +273,25 @@ function jl26(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
       rule: 'W-2',
       when: () => {
         if (f.group !== 'identity-conversion') return false;
-        const days = daysBetween(f.conversionDate!, d.paid);
-        return days <= ctx.param<number>('waiting.conversionWindowDays')
-          ? `enrolled ${days} days after the conversion`
-          : false;
+        // “自身份转换之日起90日（含）内”: 90 days counting from the conversion day (§0), day 1 = that day.
+        const last = periodEnd(f.conversionDate!, ctx.param<number>('waiting.conversionWindowDays')).lastDay;
+        const day = daysBetween(f.conversionDate!, d.paid) + 1;
+        return d.paid <= last ? `enrolled on day ${day} counting from the conversion (last day ${last})` : false;
       },
-      why: 'no identity conversion within 90 days',
+      why: 'no identity conversion within the 90 days counting from the conversion day',
       then: () => {
         const start = noWaitingStart(d);
+        const last = periodEnd(f.conversionDate!, ctx.param<number>('waiting.conversionWindowDays')).lastDay;
         ctx.because(
-          `身份转换之日起90日内参保，不设待遇等待期，自${start}起享受待遇`,
-          `enrolled within 90 days of the identity conversion: no waiting, covered from ${start}`,
+          `自身份转换之日${f.conversionDate}起90日（含，至${last}）内参保，不设待遇等待期，自${start}起享受待遇`,
+          `enrolled within the 90 days counting from the identity conversion on ${f.conversionDate} (last day ${last}): no waiting, covered from ${start}`,
         );
         return none(d, start, 'W-2');
       },
     },
     {
       rule: 'W-3',
-      when: f.group === 'medical-assistance',
+      when: () => (f.group === 'medical-assistance' ? 'medical-assistance recipient' : false),
       why: 'not a medical-assistance recipient',
       then: () => {
         const start = noWaitingStart(d);
@@ -341,7 +392,8 @@ function jl26(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
 /** W-6 with W-7 for residents after a break (JL26 Art.10 ¶4, Art.13). */
 function fixedWaiting(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPeriod {
   const fixed = ctx.param<number>('waiting.fixedDays');
-  const countsFrom = f.scheme === 'resident' && d.inWindow ? d.periodStart : maxDate(addDays(d.paid, 1), d.periodStart);
+  const countsFrom =
+    f.scheme === 'resident' && d.inWindow ? d.periodStart : maxDate(waitingCountsFrom(ctx, d.paid), d.periodStart);
   const what = !f.previousCover ? '首次参保' : '不符合免等待期情形';
   const whatEn = !f.previousCover ? 'first enrollment' : 'no exemption applies';
 
@@ -356,6 +408,11 @@ function fixedWaiting(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): Wait
   }
 
   const n = breakYearsOf(f);
+  const prev = f.previousCover;
+  const partial =
+    prev.lastCoveredFeeYear === undefined && lastFullYearOf(prev) < yearOf(prev.lastCoveredDay)
+      ? `cover ended mid-year on ${prev.lastCoveredDay}, so ${yearOf(prev.lastCoveredDay)} counts as a break year; `
+      : '';
   const perYear = ctx.param<number>('waiting.variableDaysPerBreakYear');
   const unrepaired = Math.max(0, n - 1 - f.repairYears);
   let variable = perYear * unrepaired;
@@ -370,12 +427,16 @@ function fixedWaiting(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): Wait
   }
   ctx.apply(
     'W-7',
-    `break of ${n} year(s): ${perYear} × (${n} − 1) days, ${Math.min(f.repairYears, Math.max(0, n - 1))} repaired${floorApplied ? `, floor of ${fixed + variable} days after a break of ≥ ${longBreak} years` : ''}`,
+    `${partial}break of ${n} year(s): ${perYear} × (${n} − 1) days, ${Math.min(f.repairYears, Math.max(0, n - 1))} repaired${floorApplied ? `, floor of ${fixed + variable} days after a break of ≥ ${longBreak} years` : ''}`,
   );
   const r = waiting(d, countsFrom, fixed, variable, 'W-6', { breakYears: n });
+  const partialZh = partial ? `（原参保至${prev.lastCoveredDay}，${yearOf(prev.lastCoveredDay)}年不足1年按1年计）` : '';
+  const partialEn = partial
+    ? ` (cover ended on ${prev.lastCoveredDay}: the part-year ${yearOf(prev.lastCoveredDay)} counts whole)`
+    : '';
   ctx.because(
-    `断保${n}年后再参保：固定等待期${fixed}日＋变动等待期${variable}日${f.repairYears ? `（已修复${f.repairYears}年）` : ''}${floorApplied ? '（连续断缴4年及以上，修复后不少于180日）' : ''}，自${countsFrom}起算，${r.coverStarts}起享受待遇`,
-    `re-enrolling after a ${n}-year break: ${fixed} fixed + ${variable} variable days${f.repairYears ? ` (${f.repairYears} year(s) repaired)` : ''}${floorApplied ? ' (break of 4+ years: at least 180 days)' : ''} counting from ${countsFrom}; covered from ${r.coverStarts}`,
+    `断保${n}年${partialZh}后再参保：固定等待期${fixed}日＋变动等待期${variable}日${f.repairYears ? `（已修复${f.repairYears}年）` : ''}${floorApplied ? '（连续断缴4年及以上，修复后不少于180日）' : ''}，自${countsFrom}起算，${r.coverStarts}起享受待遇`,
+    `re-enrolling after a ${n}-year break${partialEn}: ${fixed} fixed + ${variable} variable days${f.repairYears ? ` (${f.repairYears} year(s) repaired)` : ''}${floorApplied ? ' (break of 4+ years: at least 180 days)' : ''} counting from ${countsFrom}; covered from ${r.coverStarts}`,
   );
   return r;
 }
@@ -398,28 +459,50 @@ function jl21(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
           `新生儿出生后90天内参保，自出生之日${f.birthDate}起发生的医疗费用纳入报销`,
           `newborn enrolled within 90 days: covered from birth on ${f.birthDate}`,
         );
-        return none(d, f.birthDate!, 'W-1', { retroactive: true });
+        return none(d, f.birthDate!, 'W-1');
       },
     },
-    {
-      rule: 'W-5a',
-      when: () => {
-        if (ctx.pack.id !== 'FLX25' || !prev || prev.scheme === f.scheme) return false;
-        const limit = ctx.param<number>('waiting.gapLimitDays');
-        return prev.continuousYears >= ctx.param<number>('waiting.minContinuousYears') && d.gapDays! <= limit
-          ? `FLX25 §9 switch after ${prev.continuousYears} years, gap ${d.gapDays} days`
-          : false;
+    [
+      {
+        rule: 'W-5a',
+        when: () => {
+          if (ctx.pack.id !== 'FLX25' || !prev || prev.scheme === f.scheme) return false;
+          const limit = ctx.param<number>('waiting.gapLimitDays');
+          return prev.continuousYears >= ctx.param<number>('waiting.minContinuousYears') && d.gapDays! <= limit
+            ? `FLX25 §9 switch after ${prev.continuousYears} years, gap ${d.gapDays} days`
+            : false;
+        },
+        why: 'FLX25 §9 does not apply',
+        then: () => {
+          const start = addDays(prev!.lastCoveredDay, 1);
+          ctx.because(
+            `连续参保2年以上切换参保关系且中断${d.gapDays}日，补缴后视为连续参保，不设等待期，中断期间待遇追溯`,
+            `switched schemes after 2+ continuous years with a ${d.gapDays}-day gap: treated as continuous, no waiting, gap covered from ${start}`,
+          );
+          return none(d, start, 'W-5a', { retroactive: true, backfillAllowed: true });
+        },
       },
-      why: 'FLX25 §9 does not apply',
-      then: () => {
-        const start = addDays(prev!.lastCoveredDay, 1);
-        ctx.because(
-          `连续参保2年以上切换参保关系且中断${d.gapDays}日，补缴后视为连续参保，不设等待期，中断期间待遇追溯`,
-          `switched schemes after 2+ continuous years with a ${d.gapDays}-day gap: treated as continuous, no waiting, gap covered from ${start}`,
-        );
-        return none(d, start, 'W-5a', { retroactive: true, backfillAllowed: true });
+      {
+        // FLX25 §9, first clause: “办理职工医保间转移接续的灵活就业参保人员…中断缴费90天（含）以内的…不设待遇享受等待期”.
+        rule: 'W-5b',
+        when: () => {
+          if (ctx.pack.id !== 'FLX25' || f.scheme !== 'employee' || f.mode !== 'flexible') return false;
+          if (prev?.scheme !== 'employee' || !prev.region || prev.region === f.region) return false;
+          return d.gapDays! <= ctx.param<number>('waiting.gapLimitDays')
+            ? `FLX25 §9 flexible worker transferring employee cover from ${prev.region}, gap ${d.gapDays} days`
+            : false;
+        },
+        why: 'not a flexible worker transferring employee cover from another region within 90 days (FLX25 §9)',
+        then: () => {
+          const start = addDays(prev!.lastCoveredDay, 1);
+          ctx.because(
+            `灵活就业人员办理职工医保间转移接续（由${prev!.region}转入${f.region}），中断缴费${d.gapDays}天（90天以内），补缴后视为连续参保，不设待遇享受等待期，中断期间待遇追溯至${start}`,
+            `flexible worker transferring employee cover from ${prev!.region} to ${f.region} with a ${d.gapDays}-day gap (≤ 90): backfill, treated as continuous, no waiting, the gap covered from ${start}`,
+          );
+          return none(d, start, 'W-5b', { retroactive: true, backfillAllowed: true });
+        },
       },
-    },
+    ],
     {
       rule: 'W-6',
       when: () => (f.scheme === 'resident' ? 'JL21 §1 resident rule' : false),
@@ -433,7 +516,7 @@ function jl21(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
           return none(d, d.periodStart, 'W-6', { retroactive: false });
         }
         const months = ctx.param<number>('waiting.residentOffWindowMonths');
-        const countsFrom = maxDate(addDays(d.paid, 1), d.periodStart);
+        const countsFrom = maxDate(waitingCountsFrom(ctx, d.paid), d.periodStart);
         const coverStarts = addMonths(countsFrom, months);
         ctx.because(
           `集中预缴期外补缴${f.feeYear}年居民医保费，设${months}个月待遇等待期，${coverStarts}起享受待遇`,
@@ -458,15 +541,65 @@ function jl21(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
   }
 }
 
+const ASSISTANCE_ZH: Record<AssistanceKind, string> = {
+  'minimum-living': '低保对象',
+  destitute: '特困人员',
+  'lifted-from-poverty': '已脱贫人口',
+  monitored: '监测对象',
+  'near-minimum-living': '低保边缘户',
+  'special-care': '重点优抚对象',
+  'severe-disability': '重残人员',
+};
+
+/** TL22 §2(1)1: the first day of cover of a subsidised resident, by group (W-3). */
+function tl22Assistance(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPeriod {
+  const kind = f.assistanceKind;
+  if (f.scheme === 'resident' && kind) {
+    const from = ctx.param<{ recognitionDay: AssistanceKind[]; paymentDay: AssistanceKind[] }>(
+      'waiting.assistanceCoverFrom',
+    );
+    if (from.recognitionDay.includes(kind)) {
+      if (!f.assistanceRecognisedOn)
+        throw new InputError([
+          {
+            path: 'assistanceRecognisedOn',
+            message: `required for ${kind} under TL22 §2(1)1: cover starts on the day the status was recognised`,
+          },
+        ]);
+      const start = maxDate(f.assistanceRecognisedOn, d.periodStart);
+      ctx.because(
+        `资助参保人员（${ASSISTANCE_ZH[kind]}）不设待遇等待期，自身份认定之日${f.assistanceRecognisedOn}起享受医保待遇，${f.feeYear}年待遇自${start}起`,
+        `subsidised resident (${kind}): no waiting, covered from the day the status was recognised, ${f.assistanceRecognisedOn}; cover for ${f.feeYear} from ${start}`,
+      );
+      return none(d, start, 'W-3');
+    }
+    if (from.paymentDay.includes(kind)) {
+      const start = maxDate(d.paid, d.periodStart);
+      ctx.because(
+        `资助参保人员（${ASSISTANCE_ZH[kind]}）不设待遇等待期，自缴费之日起享受医保待遇，${f.feeYear}年待遇自${start}起`,
+        `subsidised resident (${kind}): no waiting, covered from the payment day; cover for ${f.feeYear} from ${start}`,
+      );
+      return none(d, start, 'W-3');
+    }
+  }
+  const start = noWaitingStart(d);
+  ctx.because(
+    `资助参保人员不设待遇等待期，自${start}起享受待遇`,
+    `subsidised person: no waiting, covered from ${start}`,
+  );
+  return none(d, start, 'W-3');
+}
+
 /** TL22 §2–3: Tieling, counting from the day the money arrives. */
 function tl22(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPeriod {
   const prev = f.previousCover;
   const fixed = () => ctx.param<number>('waiting.fixedDays');
   const short = () => ctx.param<number>('waiting.shortWaitDays');
+  // “中断缴费不超过3个月”: 3 calendar months counting from the first uncovered day E + 1.
   const within3Months = () =>
-    !!prev && d.paid <= addMonths(prev.lastCoveredDay, ctx.param<number>('waiting.gapLimitMonths'));
+    !!prev && d.paid <= monthsGapLastDay(prev.lastCoveredDay, ctx.param<number>('waiting.gapLimitMonths'));
   const fromPayment = (days: number, rule: string, zh: string, en: string, extra: Partial<WaitingPeriod> = {}) => {
-    const r = waiting(d, maxDate(d.paid, d.periodStart), days, 0, rule, extra);
+    const r = waiting(d, maxDate(waitingCountsFrom(ctx, d.paid), d.periodStart), days, 0, rule, extra);
     ctx.because(
       `${zh}，自${r.countsFrom}起设${days}天待遇等待期，${r.coverStarts}起享受待遇`,
       `${en}: ${days}-day waiting from ${r.countsFrom}; covered from ${r.coverStarts}`,
@@ -478,7 +611,10 @@ function tl22(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
   const levels: Array<Branch<WaitingPeriod> | Branch<WaitingPeriod>[]> = [
     {
       rule: 'W-1',
-      when: () => f.group === 'newborn' && f.scheme === 'resident',
+      when: () =>
+        f.group === 'newborn' && f.scheme === 'resident'
+          ? `newborn enrolled ${daysBetween(f.birthDate!, d.paid)} days after birth`
+          : false,
       why: 'not a newborn',
       then: () => {
         const age = daysBetween(f.birthDate!, d.paid);
@@ -487,23 +623,19 @@ function tl22(f: WaitingPeriodFacts, ctx: EvalContext, d: Derived): WaitingPerio
             `新生儿出生后${age}天内参保，自出生之日起纳入报销`,
             `newborn enrolled ${age} days after birth: covered from birth on ${f.birthDate}`,
           );
-          return none(d, f.birthDate!, 'W-1', { retroactive: true });
+          return none(d, f.birthDate!, 'W-1');
         }
         return fromPayment(fixed(), 'W-1', '新生儿未在90天内参保', 'newborn enrolled after 90 days');
       },
     },
     {
       rule: 'W-3',
-      when: f.group === 'medical-assistance',
+      when: () =>
+        f.group === 'medical-assistance'
+          ? `subsidised person${f.assistanceKind ? ` (${f.assistanceKind})` : ''} (TL22 §2(1)1, §3(2))`
+          : false,
       why: 'not a subsidised person',
-      then: () => {
-        const start = noWaitingStart(d);
-        ctx.because(
-          `资助参保人员不设待遇等待期，自${start}起享受待遇`,
-          `subsidised person: no waiting, covered from ${start}`,
-        );
-        return none(d, start, 'W-3');
-      },
+      then: () => tl22Assistance(f, ctx, d),
     },
     {
       rule: 'W-5a',
@@ -660,6 +792,16 @@ export const waitingPeriod = defineDecision({
       } else {
         ctx.skip('W-8', `the carried waiting period ends before ${r.coverStarts}`);
       }
+    }
+
+    // A resident payment buys cover for its fee year only: a start after Dec 31 buys nothing.
+    if (f.scheme === 'resident' && r.coverStarts > lastOfYear(f.feeYear!)) {
+      const reason = ctx.reason!;
+      ctx.because(
+        `${reason.zh}；该待遇起始日已在${f.feeYear}年度之后，本次缴费在${f.feeYear}年不能享受任何待遇`,
+        `${reason.en}; that is after the fee year ${f.feeYear} has ended, so this payment buys no cover`,
+      );
+      r = { ...r, coversNothing: true };
     }
     return r;
   },
