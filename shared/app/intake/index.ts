@@ -1,0 +1,18 @@
+/** The tax-payment intake (issue 4): the service the Lambda and the local runtime call, and its contracts. */
+export {
+  type OpenedArrears,
+  type PaymentReceived,
+  paymentFacts,
+  type ResumeOutcome,
+  waitsFor,
+} from './cases.js';
+export { type CoverOutcome, enrollmentFor, waitingPeriodFacts } from './cover.js';
+export { arrearsCaseId, INTAKE_ACTOR, PAYMENT_WAITS } from './ids.js';
+export {
+  createPaymentIntake,
+  IntakeIncompleteError,
+  type MessageOutcome,
+  type PaymentIntake,
+  type PersonOutcome,
+} from './service.js';
+export type { Decide, IntakeDeps, IntakeLog } from './types.js';

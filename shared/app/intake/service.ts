@@ -1,0 +1,211 @@
+/**
+ * The tax-payment intake: one message (an EventBridge event carried by SQS) in, for each insured
+ * person in it:
+ *   1. the notification stored idempotently (the ledger; a duplicate is a normal outcome);
+ *   2. rights recorded the day after payment (FLX25 §10) — cover.ts;
+ *   3. the cases waiting for this payment resumed — cases.ts;
+ *   4. the arrears cases a short payment implies opened, their timers started — cases.ts.
+ *
+ * Steps 2–4 run on a duplicate too, and each is idempotent on its own (keyed by the notification
+ * id), so a delivery that died half-way is completed by SQS's redelivery, and a delivery that
+ * finished changes nothing the second time. A malformed message goes to the dead-letter port with
+ * its reason and counts as handled; anything else that fails (throttling, the store unavailable,
+ * Step Functions throttled, a parameter not loaded yet) fails this message only, for SQS to redeliver.
+ */
+import { cstDateOf } from '../../domain/calendar.js';
+import { maskIdentity } from '../../domain/identity.js';
+import { decide as registryDecide } from '../../rules/registry.js';
+import {
+  type EventIssue,
+  type PersonPayment,
+  parseTaxPaymentEvent,
+  personPaymentFromRaw,
+} from '../../schemas/events.js';
+import { StoreValidationError } from '../../store/errors.js';
+import type { Case, IntakeOutcome } from '../../store/model.js';
+import { type OpenedArrears, openShortPaymentCases, type ResumeOutcome, resumeWaitingCases } from './cases.js';
+import { type CoverOutcome, enrollmentFor, recordCover } from './cover.js';
+import { intakeContext } from './ids.js';
+import type { Decide, IntakeDeps, IntakeLog } from './types.js';
+
+export interface PersonOutcome {
+  readonly notificationId: string;
+  readonly intake: 'stored' | 'duplicate';
+  /** For a duplicate: false when the first copy differed (a fault at the sender; the first copy is followed). */
+  readonly identical?: boolean;
+  readonly cover: CoverOutcome;
+  readonly resumed: readonly ResumeOutcome[];
+  readonly arrears: readonly OpenedArrears[];
+}
+
+export type MessageOutcome =
+  | { readonly kind: 'processed'; readonly eventId: string; readonly persons: readonly PersonOutcome[] }
+  | { readonly kind: 'malformed'; readonly reason: string; readonly issues: readonly EventIssue[] };
+
+/** Some steps of a message failed; the completed ones are kept and redoing them changes nothing. */
+export class IntakeIncompleteError extends Error {
+  constructor(
+    readonly failures: ReadonlyArray<{
+      readonly notificationId: string;
+      readonly step: string;
+      readonly error: unknown;
+    }>,
+  ) {
+    super(
+      `tax payment intake incomplete, to be redelivered: ${failures
+        .map((f) => `${f.notificationId} ${f.step}: ${f.error instanceof Error ? f.error.message : String(f.error)}`)
+        .join('; ')}`,
+    );
+  }
+}
+
+const quiet: IntakeLog = { info: () => {}, warn: () => {}, error: () => {} };
+
+export interface PaymentIntake {
+  /** One SQS message body. Resolves when handled (processed or dead-lettered); throws to have it redelivered. */
+  handleMessage(body: string, meta?: { readonly messageId?: string }): Promise<MessageOutcome>;
+  /** One insured person's payment (the local runtime and the tests call this directly). */
+  processPayment(payment: PersonPayment): Promise<PersonOutcome>;
+}
+
+export function createPaymentIntake(deps: IntakeDeps): PaymentIntake {
+  const decide: Decide = deps.decide ?? ((id, facts, asOf) => registryDecide(id, facts, asOf));
+  const log = deps.log ?? quiet;
+  const concurrency = Math.max(1, deps.concurrency ?? 4);
+
+  async function deadLetter(body: string, reason: string, issues: readonly EventIssue[], messageId?: string) {
+    await deps.deadLetters.send(body, reason, {
+      issues: JSON.stringify(issues).slice(0, 1000),
+      ...(messageId ? { sourceMessageId: messageId } : {}),
+    });
+    log.warn('malformed tax payment notification sent to the dead-letter queue', { reason, messageId });
+    return { kind: 'malformed', reason, issues } as const;
+  }
+
+  async function casesOfPerson(identityKey: string): Promise<Case[]> {
+    const all: Case[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await deps.store.casesOf({ kind: 'person', identityKey }, cursor ? { cursor } : {});
+      all.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    return all;
+  }
+
+  async function processPayment(received: PersonPayment): Promise<PersonOutcome> {
+    const n = received.notification;
+    const paidOn = cstDateOf(n.paidAt);
+    const outcome: IntakeOutcome = await deps.store.intakeNotification(
+      received.raw,
+      intakeContext(`tax payment notification ${received.sourceNotificationId}, paid ${paidOn}`),
+    );
+    let payment = received;
+    if (outcome.outcome === 'duplicate') {
+      if (!outcome.identical) {
+        // The ledger holds the first copy: follow that one, and say the sender sent two different bodies.
+        const stored = await deps.store.getNotification(n.notificationId);
+        payment = personPaymentFromRaw(stored.notification, stored.raw);
+        log.warn('a second copy of a notification differs from the first; the first is kept', {
+          notificationId: n.notificationId,
+        });
+      } else {
+        log.info('duplicate notification: completing any step left undone', { notificationId: n.notificationId });
+      }
+    }
+
+    const failures: Array<{ notificationId: string; step: string; error: unknown }> = [];
+    async function step<T>(name: string, fn: () => Promise<T>, fallback: T): Promise<T> {
+      try {
+        return await fn();
+      } catch (error) {
+        failures.push({ notificationId: n.notificationId, step: name, error });
+        return fallback;
+      }
+    }
+
+    const cover = await step<CoverOutcome | null>(
+      'cover',
+      () => recordCover({ store: deps.store, decide }, payment),
+      null,
+    );
+    // Read after the intake and the cover: the ledger with this payment, the cases as they are now.
+    const [ledger, cases, enrollments] = await Promise.all([
+      deps.store.ledger(n.identityKey, n.scheme),
+      casesOfPerson(n.identityKey),
+      deps.store.listEnrollments(n.identityKey),
+    ]);
+    const resumed = await step('resume-cases', () => resumeWaitingCases(deps, payment, cases, ledger), []);
+    const arrears = await step(
+      'open-arrears',
+      () =>
+        openShortPaymentCases(
+          { store: deps.store, workflows: deps.workflows, decide, today: () => deps.clock.today() },
+          payment,
+          enrollmentFor(payment, enrollments),
+          ledger,
+          (feeMonth) =>
+            log.warn('fee month not judged for a short payment: no dueFen, no base and no flexible mode', {
+              notificationId: n.notificationId,
+              feeMonth,
+            }),
+        ),
+      [],
+    );
+    if (failures.length) throw new IntakeIncompleteError(failures);
+    const result: PersonOutcome = {
+      notificationId: n.notificationId,
+      intake: outcome.outcome,
+      ...(outcome.outcome === 'duplicate' ? { identical: outcome.identical } : {}),
+      cover: cover!,
+      resumed,
+      arrears,
+    };
+    log.info('tax payment notification processed', {
+      notificationId: n.notificationId,
+      person: maskIdentity(n.identityKey),
+      intake: result.intake,
+      cover: result.cover.outcome,
+      resumed: resumed.map((r) => `${r.caseId}:${r.callback}`),
+      arrears: arrears.map((a) => `${a.caseId}:${a.caseOutcome}:${a.workflow}`),
+    });
+    return result;
+  }
+
+  async function handleMessage(body: string, meta: { messageId?: string } = {}): Promise<MessageOutcome> {
+    const parsed = parseTaxPaymentEvent(body, deps.clock.today());
+    if (!parsed.ok) return deadLetter(body, parsed.reason, parsed.issues, meta.messageId);
+
+    const persons: PersonOutcome[] = [];
+    const failures: IntakeIncompleteError['failures'][number][] = [];
+    let malformed: { reason: string; issues: EventIssue[] } | null = null;
+    // A unit's payroll: a few persons at a time; every person is tried even when one fails.
+    const queue = [...parsed.payments];
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+        for (let p = queue.shift(); p; p = queue.shift()) {
+          try {
+            persons.push(await processPayment(p));
+          } catch (error) {
+            if (error instanceof StoreValidationError) {
+              // The store refused what the event schema let through: retrying cannot cure it.
+              malformed = {
+                reason: `refused by the store: ${error.message}`,
+                issues: error.issues.map((i) => ({ path: i.path, message: i.message })),
+              };
+            } else if (error instanceof IntakeIncompleteError) failures.push(...error.failures);
+            else failures.push({ notificationId: p.notification.notificationId, step: 'intake', error });
+          }
+        }
+      }),
+    );
+    if (failures.length) throw new IntakeIncompleteError(failures);
+    if (malformed) {
+      const m = malformed as { reason: string; issues: EventIssue[] };
+      return deadLetter(body, m.reason, m.issues, meta.messageId);
+    }
+    return { kind: 'processed', eventId: parsed.eventId, persons };
+  }
+
+  return { handleMessage, processPayment };
+}
