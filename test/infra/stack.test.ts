@@ -1,23 +1,47 @@
-/** The stack as synthesized: encryption, recovery and protection of the case table, and cdk-nag clean. */
+/**
+ * The stack as synthesized, asserted on what matters: encryption, recovery, least privilege, dead-letter
+ * queues, the authorizer on every route — and cdk-nag clean. Bundling is skipped here (the
+ * `aws:cdk:bundling-stacks` context): `npm run synth` bundles for real.
+ */
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTE_TABLE } from '../../functions/api/routes.js';
 import { buildApp } from '../../infra/app.js';
 import { CASE_TABLE } from '../../shared/store/table.js';
 
-let template: Template;
-let annotations: Annotations;
+const synth = (context: Record<string, unknown>) => {
+  const { stack } = buildApp(
+    new App({
+      context: {
+        'aws:cdk:bundling-stacks': [],
+        staffOidcIssuer: 'https://idp.example.invalid/jl',
+        staffOidcAudience: 'console',
+        ...context,
+      },
+    }),
+  );
+  return { template: Template.fromStack(stack), annotations: Annotations.fromStack(stack) };
+};
+
+let china: { template: Template; annotations: Annotations };
+let cognitoRegion: { template: Template; annotations: Annotations };
 
 beforeAll(() => {
-  const { stack } = buildApp(new App());
-  template = Template.fromStack(stack);
-  annotations = Annotations.fromStack(stack);
+  china = synth({ region: 'cn-north-1' });
+  cognitoRegion = synth({ region: 'ap-northeast-1' });
 });
 
+type Statement = { Action: string | string[]; Effect: string; Resource: unknown };
+const statements = (t: Template): Statement[] =>
+  Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+    (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
 describe('case table', () => {
-  it('is encrypted with a customer-managed KMS key that rotates', () => {
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+  it('is encrypted with a customer-managed KMS key that rotates, with PITR and deletion protection', () => {
+    china.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
       Replicas: [
         Match.objectLike({
@@ -27,18 +51,21 @@ describe('case table', () => {
         }),
       ],
     });
+    for (const key of Object.values(china.template.findResources('AWS::KMS::Key'))) {
+      expect((key as { Properties: { EnableKeyRotation: boolean } }).Properties.EnableKeyRotation).toBe(true);
+    }
   });
 
   it('has the keys, indexes, TTL and stream of the store’s single definition', () => {
-    const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0] as {
-      Properties: Record<string, unknown>;
+    const table = Object.values(china.template.findResources('AWS::DynamoDB::GlobalTable'))[0] as {
+      Properties: {
+        KeySchema: Array<{ AttributeName: string; KeyType: string }>;
+        GlobalSecondaryIndexes: Array<{ IndexName: string }>;
+        TimeToLiveSpecification: { AttributeName: string; Enabled: boolean };
+        StreamSpecification: { StreamViewType: string };
+      };
     };
-    const p = table.Properties as {
-      KeySchema: Array<{ AttributeName: string; KeyType: string }>;
-      GlobalSecondaryIndexes: Array<{ IndexName: string }>;
-      TimeToLiveSpecification: { AttributeName: string; Enabled: boolean };
-      StreamSpecification: { StreamViewType: string };
-    };
+    const p = table.Properties;
     expect(p.KeySchema).toEqual([
       { AttributeName: CASE_TABLE.partitionKey.name, KeyType: 'HASH' },
       { AttributeName: CASE_TABLE.sortKey.name, KeyType: 'RANGE' },
@@ -51,17 +78,131 @@ describe('case table', () => {
   });
 
   it('is retained, never deleted with the stack', () => {
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+    china.template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('least privilege', () => {
+  it('no function may delete or scan items, or use a dynamodb or states wildcard', () => {
+    for (const s of statements(china.template)) {
+      for (const a of actions(s)) {
+        expect(a).not.toMatch(/^dynamodb:(DeleteItem|Scan|BatchWriteItem|\*)$/);
+        expect(a).not.toBe('states:*');
+        expect(a).not.toBe('*');
+      }
+    }
+  });
+
+  it('read-only routes (GET and the what-if calculator) get no write action on the table', () => {
+    const readOnly = ROUTE_TABLE.filter((r) => r.method === 'GET' || r.operationId === 'decide');
+    expect(readOnly.length).toBeGreaterThan(2);
+    const policies = china.template.findResources('AWS::IAM::Policy');
+    for (const r of readOnly) {
+      const prefix = `StaffApi${r.operationId.charAt(0).toUpperCase()}${r.operationId.slice(1)}Fn`;
+      const mine = Object.entries(policies).filter(([id]) => id.startsWith(prefix));
+      expect(mine.length, r.operationId).toBeGreaterThan(0);
+      for (const [, p] of mine) {
+        const acts = (
+          p as { Properties: { PolicyDocument: { Statement: Statement[] } } }
+        ).Properties.PolicyDocument.Statement.flatMap(actions);
+        expect(acts).toContain('dynamodb:Query');
+        expect(
+          acts.filter((a) => /^dynamodb:(PutItem|UpdateItem)$/.test(a)),
+          r.operationId,
+        ).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('tax payment intake', () => {
+  it('routes the notifications to an encrypted queue with a dead-letter queue and partial batch failure', () => {
+    china.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['gov.chinatax.jilin'], 'detail-type': ['Tax Payment Notification'] },
+    });
+    china.template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: Match.anyValue(),
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+    });
+    for (const q of Object.values(china.template.findResources('AWS::SQS::Queue'))) {
+      expect((q as { Properties: { KmsMasterKeyId?: unknown } }).Properties.KmsMasterKeyId).toBeDefined();
+    }
+    china.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+    });
+  });
+
+  it('alarms on both dead-letter queues', () => {
+    const alarms = Object.values(china.template.findResources('AWS::CloudWatch::Alarm')) as Array<{
+      Properties: { MetricName: string };
+    }>;
+    expect(alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+  });
+});
+
+describe('staff API', () => {
+  it('puts the JWT authorizer on every route of the route table', () => {
+    const routes = Object.values(china.template.findResources('AWS::ApiGatewayV2::Route')) as Array<{
+      Properties: { RouteKey: string; AuthorizationType: string; AuthorizerId: unknown };
+    }>;
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      ROUTE_TABLE.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    for (const r of routes) {
+      expect(r.Properties.AuthorizationType).toBe('JWT');
+      expect(r.Properties.AuthorizerId).toBeDefined();
+    }
+  });
+
+  it('in China trusts the province’s OIDC issuer (no Cognito there); elsewhere a Cognito user pool with MFA', () => {
+    china.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://idp.example.invalid/jl', Audience: ['console'] },
+    });
+    china.template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    cognitoRegion.template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
+    cognitoRegion.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: Match.anyValue(), Audience: Match.anyValue() },
+    });
+    for (const g of ['clerk', 'approver', 'auditor']) {
+      cognitoRegion.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: g });
+    }
+  });
+
+  it('logs access', () => {
+    china.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: { DestinationArn: Match.anyValue() },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('all run Node.js 22 on arm64 with tracing', () => {
+    const fns = Object.values(china.template.findResources('AWS::Lambda::Function')) as Array<{
+      Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
+    }>;
+    expect(fns.length).toBeGreaterThan(ROUTE_TABLE.length);
+    for (const f of fns) {
+      expect(f.Properties.Runtime).toBe('nodejs22.x');
+      expect(f.Properties.Architectures).toEqual(['arm64']);
+      expect(f.Properties.TracingConfig.Mode).toBe('Active');
+    }
   });
 });
 
 describe('cdk-nag AwsSolutions', () => {
-  it('reports no unsuppressed error or warning', () => {
-    const findings = [
-      ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-      ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-    ];
-    expect(findings.map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`)).toEqual([]);
+  it('reports no unsuppressed error or warning, in China or elsewhere', () => {
+    for (const { annotations } of [china, cognitoRegion]) {
+      const findings = [
+        ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+        ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ];
+      expect(findings.map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`)).toEqual([]);
+    }
   });
 });
