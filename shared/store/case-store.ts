@@ -25,6 +25,16 @@ import type {
   StatusOnDate,
   StoredNotification,
 } from './model.js';
+import type {
+  ExpectedPayment,
+  ExpectedPaymentInput,
+  ExpectedPaymentRef,
+  ExpectedPaymentSettlement,
+  Renewal,
+  RenewalCounts,
+  RenewalInput,
+  RenewalSettlement,
+} from './workflow-model.js';
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -120,3 +130,45 @@ export interface CaseStore
     LedgerRepository,
     CaseRepository,
     AuditRepository {}
+
+// ── Workflow additions (workflow-store.ts): expected payments and renewals ──────
+
+/**
+ * Employee fee months expected by their due date (C-6). The daily sweep reads the months falling due
+ * on a day with `paymentsDueOn`; intake (a month paid) and the sweep (arrears opened) settle them.
+ */
+export interface ExpectedPaymentRepository {
+  /** Idempotent: an existing month is returned as it is (`created: false`). */
+  expectPayment(
+    payment: ExpectedPaymentInput,
+    ctx: ChangeContext,
+  ): Promise<{ created: boolean; payment: ExpectedPayment }>;
+  getExpectedPayment(ref: ExpectedPaymentRef): Promise<ExpectedPayment>;
+  /** Expected months whose due date is `date` in `region` and still unsettled (Query per shard of the due index). */
+  paymentsDueOn(region: string, date: CalendarDate, options?: PageOptions): Promise<Page<ExpectedPayment>>;
+  /** Takes the month out of the due index. Idempotent: a month settled before is returned with `settled: false`. */
+  settleExpectedPayment(
+    ref: ExpectedPaymentRef,
+    settlement: ExpectedPaymentSettlement,
+    ctx: ChangeContext,
+  ): Promise<{ settled: boolean; payment: ExpectedPayment }>;
+}
+
+/** Resident renewals of a collection window and their per-region counters (the renewal-rate report). */
+export interface RenewalRepository {
+  /** Creates the renewals not there yet (all of one region and fee year), counting each once. */
+  createRenewals(renewals: readonly RenewalInput[], ctx: ChangeContext): Promise<{ created: number; existing: number }>;
+  getRenewal(identityKey: string, feeYear: number): Promise<Renewal>;
+  /** Moves pending renewals of one region and year to their outcome; ones settled before are left as they are. */
+  settleRenewals(
+    region: string,
+    feeYear: number,
+    settlements: readonly RenewalSettlement[],
+    actor: ChangeContext['actor'],
+  ): Promise<{ changed: number; unchanged: number }>;
+  /** The counters of a region and year: one Query of its counter shards. */
+  renewalCounts(region: string, feeYear: number): Promise<RenewalCounts>;
+}
+
+/** The store the workflow tasks and the daily sweep use. */
+export interface WorkflowStore extends CaseStore, ExpectedPaymentRepository, RenewalRepository {}

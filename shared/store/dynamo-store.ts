@@ -90,7 +90,7 @@ const STORAGE_ATTRIBUTES = [
   'expiresAt',
 ];
 
-type Item = Record<string, AttributeValue>;
+export type Item = Record<string, AttributeValue>;
 
 export interface DynamoCaseStoreOptions extends StoreClientOptions {
   readonly tableName?: string;
@@ -101,7 +101,7 @@ export interface DynamoCaseStoreOptions extends StoreClientOptions {
   readonly intakeAttempts?: number;
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+export function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   // Messages only: zod's `input` of a failing identity key would echo the key itself.
@@ -111,20 +111,20 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
   );
 }
 
-const toItem = (value: Record<string, unknown>): Item =>
+export const toItem = (value: Record<string, unknown>): Item =>
   marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 
-function fromItem<T>(item: Item | Record<string, unknown>): T {
+export function fromItem<T>(item: Item | Record<string, unknown>): T {
   const plain = unmarshall(item as Item) as Record<string, unknown>;
   for (const a of STORAGE_ATTRIBUTES) delete plain[a];
   return plain as T;
 }
 
-function encodeCursor(key: Record<string, AttributeValue> | undefined): string | undefined {
+export function encodeCursor(key: Record<string, AttributeValue> | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
 
-function decodeCursor(cursor: string | undefined): Record<string, AttributeValue> | undefined {
+export function decodeCursor(cursor: string | undefined): Record<string, AttributeValue> | undefined {
   if (!cursor) return undefined;
   try {
     return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -149,7 +149,7 @@ function currentStatus(e: EnrollmentInput, today: CalendarDate): EnrollmentStatu
   return s;
 }
 
-interface Write {
+export interface Write {
   readonly actions: TransactWriteItem[];
   /** Describes action i for error messages: which entity, which id, which version was expected. */
   readonly labels: Array<{
@@ -163,8 +163,8 @@ interface Write {
 export class DynamoCaseStore implements CaseStore {
   readonly tableName: string;
   readonly db: StoreClient;
-  private readonly now: () => Date;
-  private readonly newId: () => string;
+  protected readonly now: () => Date;
+  protected readonly newId: () => string;
   private readonly intakeAttempts: number;
 
   constructor(options: DynamoCaseStoreOptions = {}) {
@@ -177,7 +177,7 @@ export class DynamoCaseStore implements CaseStore {
 
   // ── Low-level helpers ──────────────────────────────────────────────────────
 
-  private async getItem(operation: string, pk: string, sk: string): Promise<Item | undefined> {
+  protected async getItem(operation: string, pk: string, sk: string): Promise<Item | undefined> {
     const out = await this.db.send<GetItemCommandOutput>(
       operation,
       new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }),
@@ -186,7 +186,7 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   /** One Query request (one page). */
-  private async queryPage(
+  protected async queryPage(
     operation: string,
     input: Omit<QueryCommandInput, 'TableName'>,
     options: PageOptions = {},
@@ -205,7 +205,7 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   /** Every page of a Query; for partitions whose size is bounded (a person's enrollments, a fee period's history). */
-  private async queryAll(operation: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+  protected async queryAll(operation: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
     const items: Item[] = [];
     let cursor: string | undefined;
     do {
@@ -216,7 +216,7 @@ export class DynamoCaseStore implements CaseStore {
     return items;
   }
 
-  private put(item: Item, condition: string, values?: Item): TransactWriteItem {
+  protected put(item: Item, condition: string, values?: Item): TransactWriteItem {
     return {
       Put: {
         TableName: this.tableName,
@@ -235,7 +235,7 @@ export class DynamoCaseStore implements CaseStore {
       : this.put(item, '#v = :v', { ':v': { N: String(expectedVersion) } });
   }
 
-  private auditAction(
+  protected auditAction(
     pk: string,
     subject: string,
     action: string,
@@ -259,7 +259,7 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   /** Sends a transaction; a failed condition becomes the typed error of the action it belongs to. */
-  private async transact(operation: string, write: Write, token?: string): Promise<void> {
+  protected async transact(operation: string, write: Write, token?: string): Promise<void> {
     if (write.actions.length > MAX_TRANSACTION_ACTIONS) {
       throw new StoreValidationError(operation, [
         {

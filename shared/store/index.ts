@@ -9,3 +9,5 @@ export { ensureCaseTable } from './provision.js';
 export { appliedRules, coverPeriodFromWaitingPeriod } from './cover.js';
 export { statusOnDate } from './status.js';
 export { CASE_TABLE, createTableInput, INDEX, type TableDescription, timeToLiveInput } from './table.js';
+export { DynamoWorkflowStore } from './workflow-store.js';
+export * from './workflow-model.js';

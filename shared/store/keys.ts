@@ -68,3 +68,38 @@ export function subjectPk(subject: CaseSubject): string {
   }
 }
 export const subjectSk = (openedOn: string, caseType: string, caseId: string) => `${openedOn}#${caseType}#${caseId}`;
+
+// ── Expected employee payments and resident renewals (workflow-store.ts) ───────
+
+/** One expected employee fee month of an enrollment: `EXPECT#<enrollment id>#2026-09`, in the person's partition. */
+export const expectedPaymentSk = (enrollmentId: string, feeMonth: string) => `EXPECT#${enrollmentId}#${feeMonth}`;
+
+/**
+ * Payments falling due are sharded over this many partitions of the byDeadline index per region and
+ * day: every unit's month falls due on the same month end, and one index partition takes about
+ * 1,000 writes a second, so the month-end payroll burst is spread; the sweep reads every shard.
+ */
+export const PAYMENT_DUE_SHARDS = 16;
+
+/** byDeadline, sparse: `PAYDUE#<region>#<due date>#<shard>` on an expected month not yet settled. */
+export const paymentDuePk = (region: string, dueDate: string, shard: number) => `PAYDUE#${region}#${dueDate}#${shard}`;
+export const paymentDueSk = (identityKey: string, enrollmentId: string, feeMonth: string) =>
+  `${identityKey}#${enrollmentId}#${feeMonth}`;
+
+/** A resident's renewal for a fee year, in the person's partition: `RENEWAL#2027`. */
+export const renewalSk = (feeYear: number) => `RENEWAL#${feeYear}`;
+
+/** Renewal counters of a region and fee year, sharded like the due index: `STATS#RENEWAL#220100#2027` / `COUNT#03`. */
+export const RENEWAL_COUNTER_SHARDS = 8;
+export const renewalStatsPk = (region: string, feeYear: number) => `STATS#RENEWAL#${region}#${feeYear}`;
+export const renewalStatsSk = (shard: number) => `COUNT#${String(shard).padStart(2, '0')}`;
+
+/** FNV-1a: a stable shard for a key (the same key always lands on the same shard). */
+export function shardOf(key: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
