@@ -14,7 +14,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { DeadLetters, TaskCallbacks, WorkflowName, WorkflowStarter } from '../../shared/app/ports.js';
-import { DynamoCaseStore } from '../../shared/store/index.js';
+import { DynamoWorkflowStore } from '../../shared/store/workflow-store.js';
 
 export function requiredEnv(name: string): string {
   const v = process.env[name];
@@ -22,9 +22,9 @@ export function requiredEnv(name: string): string {
   return v;
 }
 
-/** The case store on the table named by CASE_TABLE_NAME. */
-export function caseStoreFromEnv(): DynamoCaseStore {
-  return new DynamoCaseStore({ tableName: requiredEnv('CASE_TABLE_NAME') });
+/** The store (cases, ledger, expected fee months, renewals) on the table named by CASE_TABLE_NAME. */
+export function caseStoreFromEnv(): DynamoWorkflowStore {
+  return new DynamoWorkflowStore({ tableName: requiredEnv('CASE_TABLE_NAME') });
 }
 
 const gone = (e: unknown) => e instanceof TaskTimedOut || e instanceof InvalidToken || e instanceof TaskDoesNotExist;

@@ -12,6 +12,7 @@
  * its reason and counts as handled; anything else that fails (throttling, the store unavailable,
  * Step Functions throttled, a parameter not loaded yet) fails this message only, for SQS to redeliver.
  */
+import { recordMonthPaid } from '../sweep/expected-payments.js';
 import { cstDateOf } from '../../domain/calendar.js';
 import { maskIdentity } from '../../domain/identity.js';
 import { decide as registryDecide } from '../../rules/registry.js';
@@ -152,6 +153,25 @@ export function createPaymentIntake(deps: IntakeDeps): PaymentIntake {
         ),
       [],
     );
+    const enrollment = enrollmentFor(payment, enrollments);
+    if (n.scheme === 'employee' && enrollment) {
+      // Settle each paid fee month on the daily sweep's to-do list and expect the next (C-6).
+      await step(
+        'expected-months',
+        async () => {
+          for (const p of payment.notification.periods) {
+            await recordMonthPaid(
+              deps.store,
+              { identityKey: n.identityKey, enrollmentId: enrollment.enrollmentId, feeMonth: p.feePeriod },
+              n.notificationId,
+              paidOn,
+              intakeContext(`fee month ${p.feePeriod} paid by notification ${n.notificationId}`),
+            );
+          }
+        },
+        undefined,
+      );
+    }
     if (failures.length) throw new IntakeIncompleteError(failures);
     const result: PersonOutcome = {
       notificationId: n.notificationId,

@@ -4,7 +4,7 @@
  */
 import type { CalendarDate } from '../../domain/calendar.js';
 import type { DecisionResult } from '../../rules/engine.js';
-import type { CaseStore } from '../../store/case-store.js';
+import type { WorkflowStore } from '../../store/case-store.js';
 import type { Clock, DeadLetters, TaskCallbacks, WorkflowStarter } from '../ports.js';
 
 /** `decide` of shared/rules/registry.ts (injected so a test can pin parameters). */
@@ -18,7 +18,8 @@ export interface IntakeLog {
 }
 
 export interface IntakeDeps {
-  readonly store: CaseStore;
+  /** The workflow store: the intake also settles expected fee months (the daily sweep's to-do list). */
+  readonly store: WorkflowStore;
   readonly callbacks: TaskCallbacks;
   readonly workflows: WorkflowStarter;
   readonly deadLetters: DeadLetters;

@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { CalendarDate } from '../../domain/calendar.js';
 import { maskIdentity } from '../../domain/identity.js';
 import type { DecisionResult, Reason, Trace } from '../../rules/engine.js';
-import type { CaseStore } from '../../store/case-store.js';
+import type { WorkflowStore } from '../../store/case-store.js';
 import { AlreadyExistsError, NotFoundError } from '../../store/errors.js';
 import type { Case, CaseInput, ChangeContext, Enrollment, Person, RuleRef } from '../../store/model.js';
 import type { Clock, TaskCallbacks, WorkflowStarter } from '../ports.js';
@@ -24,7 +24,8 @@ export interface StaffMember {
 }
 
 export interface StaffDeps {
-  readonly store: CaseStore;
+  /** The workflow store: cases, ledger, and the expected fee months the daily sweep watches. */
+  readonly store: WorkflowStore;
   readonly workflows: WorkflowStarter;
   readonly callbacks: TaskCallbacks;
   readonly clock: Clock;

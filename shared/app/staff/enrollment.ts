@@ -9,7 +9,8 @@
  *   new enrollment stops the old one at once; both are written in one transaction, and cover already
  *   decided moves with it (years and personal account move, JL26 Art.11).
  */
-import { addDays, type CalendarDate } from '../../domain/calendar.js';
+import { expectMonth } from '../sweep/expected-payments.js';
+import { addDays, type CalendarDate, monthOf } from '../../domain/calendar.js';
 import { ruleEntry, isRuleId } from '../../rules/catalogue.js';
 import type { DecisionResult } from '../../rules/engine.js';
 import type { Eligibility } from '../../rules/enrollment/eligibility.js';
@@ -306,6 +307,22 @@ async function place(deps: StaffDeps, staff: StaffMember, p: Placement): Promise
       if (earlier) return earlier;
     }
     throw e;
+  }
+  if (enrollment.scheme === 'employee' && enrollment.mode) {
+    // The daily sweep finds months due and unpaid from the expected fee months (C-6, A-1): watch the first.
+    await expectMonth(
+      deps.store,
+      {
+        identityKey: p.identityKey,
+        enrollmentId,
+        region: p.region,
+        mode: enrollment.mode,
+        ...(enrollment.flexibleMode ? { flexibleMode: enrollment.flexibleMode } : {}),
+        ...(enrollment.unitId ? { unitId: enrollment.unitId } : {}),
+      },
+      monthOf(enrolledOn),
+      ctx,
+    );
   }
   const [stored, stopped] = await Promise.all([
     deps.store.getEnrollment(p.identityKey, enrollmentId),

@@ -10,14 +10,14 @@ import { useStaffDeps } from '../../../functions/api/deps.js';
 import { type OperationId, ROUTES } from '../../../functions/api/routes.js';
 import { sfnTaskCallbacks, sfnWorkflowStarter } from '../../../functions/lib/aws-ports.js';
 import { fixedClock } from '../../../shared/app/clock.js';
-import { DynamoCaseStore } from '../../../shared/store/dynamo-store.js';
+import { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
 import type { CaseInput, ChangeContext } from '../../../shared/store/model.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 import { type Call, type Claims, call, claims } from './support.js';
 
 const sfn = mockClient(SFNClient);
 let local: LocalDynamo;
-let store: DynamoCaseStore;
+let store: DynamoWorkflowStore;
 const clock = fixedClock(Date.parse('2026-04-20T02:00:00Z'));
 
 /** Everything below lives in Changchun (220100). */
@@ -41,7 +41,11 @@ beforeAll(async () => {
   process.env.STATE_MACHINE_RETIREMENT_TRANSFER = 'arn:aws:states:cn-north-1:0:stateMachine:rt';
   process.env.STATE_MACHINE_BANKRUPTCY_DEFERRAL = 'arn:aws:states:cn-north-1:0:stateMachine:bd';
   local = await startDynamoDbLocal();
-  store = new DynamoCaseStore({ client: local.client, tableName: local.tableName, now: () => new Date(clock.now()) });
+  store = new DynamoWorkflowStore({
+    client: local.client,
+    tableName: local.tableName,
+    now: () => new Date(clock.now()),
+  });
   const client = new SFNClient({ region: 'cn-north-1' });
   useStaffDeps({ store, workflows: sfnWorkflowStarter(client), callbacks: sfnTaskCallbacks(client), clock });
   await store.createPerson({ identityKey: KEY, region: '220100', birthDate: '1979-06-15', sex: 'male' }, seed);

@@ -12,7 +12,7 @@ import { ROUTES } from '../../../functions/api/routes.js';
 import { sfnTaskCallbacks, sfnWorkflowStarter } from '../../../functions/lib/aws-ports.js';
 import { fixedClock } from '../../../shared/app/clock.js';
 import { coverPeriodFromWaitingPeriod } from '../../../shared/store/cover.js';
-import { DynamoCaseStore } from '../../../shared/store/dynamo-store.js';
+import { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
 import type { ChangeContext } from '../../../shared/store/model.js';
 import { decide } from '../../../shared/rules/registry.js';
 import type { DecisionResult } from '../../../shared/rules/engine.js';
@@ -22,7 +22,7 @@ import { badFields, call, claims } from './support.js';
 
 const sfn = mockClient(SFNClient);
 let local: LocalDynamo;
-let store: DynamoCaseStore;
+let store: DynamoWorkflowStore;
 const clock = fixedClock(Date.parse('2026-04-20T02:00:00Z'));
 
 const RT_ARN = 'arn:aws:states:cn-north-1:000000000000:stateMachine:retirement-transfer';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   process.env.STATE_MACHINE_RETIREMENT_TRANSFER = RT_ARN;
   process.env.STATE_MACHINE_BANKRUPTCY_DEFERRAL = BD_ARN;
   local = await startDynamoDbLocal();
-  store = new DynamoCaseStore({
+  store = new DynamoWorkflowStore({
     client: local.client,
     tableName: local.tableName,
     now: () => new Date(clock.now()),
@@ -262,6 +262,15 @@ describe('E-8 in-province transfer (即参即停)', () => {
     });
     expect(first.status).toBe(201);
     const oldId = first.body.enrollment.enrollmentId;
+    // C-6: the daily sweep now watches the first fee month, due at the end of the following month.
+    expect(
+      await store.getExpectedPayment({ identityKey: KEY, enrollmentId: oldId, feeMonth: '2026-03' }),
+    ).toMatchObject({
+      status: 'expected',
+      dueDate: '2026-04-30',
+      region: '220200',
+      mode: 'flexible',
+    });
 
     // Staff of another region may not change it…
     const foreign = await call('changeEnrollmentStatus', {

@@ -27,7 +27,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { arrearsCaseId } from '../../../shared/app/intake/index.js';
 import { checkCharacter } from '../../../shared/domain/identity.js';
 import { personTag, TAX_PAYMENT_DETAIL_TYPE, TAX_PAYMENT_SOURCE } from '../../../shared/schemas/events.js';
-import { DynamoCaseStore } from '../../../shared/store/dynamo-store.js';
+import { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
 import type { CaseInput, ChangeContext } from '../../../shared/store/model.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 
@@ -38,7 +38,7 @@ const sfn = mockClient(SFNClient);
 const sqs = mockClient(SQSClient);
 
 let local: LocalDynamo;
-let store: DynamoCaseStore;
+let store: DynamoWorkflowStore;
 let handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 beforeAll(async () => {
@@ -53,7 +53,7 @@ beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   // The handler builds its clients at import, from the environment, as in Lambda.
   ({ handler } = await import('../../../functions/intake/handler.js'));
-  store = new DynamoCaseStore({ client: local.client, tableName: local.tableName });
+  store = new DynamoWorkflowStore({ client: local.client, tableName: local.tableName });
 });
 afterAll(() => local?.stop());
 
