@@ -14,6 +14,7 @@
  * counted), median of several runs. Goals: ≤ 400 KB and ≤ 100 ms per entry point; misses are listed
  * with by how much. A benchmark, not a test: it always exits 0.
  */
+import { lambdaBuildOptions } from '../infra/bundling/lambda-bundle.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -58,25 +59,12 @@ async function bundle(entry: string): Promise<{ file: string; bytes: number; gzi
       .replace(/\.ts$/, '')
       .replace(/[/.]/g, '_')}.mjs`,
   );
-  const result = await build({
-    metafile: true,
-    entryPoints: [join(ROOT, entry)],
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    minify: true,
-    sourcemap: false,
-    external: ['@aws-sdk/*'],
-    outfile: file,
-    logLevel: 'error',
-    // ESM bundles of CommonJS dependencies need a `require` (as CDK's NodejsFunction banner does).
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  // The very bundle Lambda runs (infra/bundling): ESM, minified, @aws-sdk external, zod English only.
+  const result = await build({ ...lambdaBuildOptions(entry, file), sourcemap: false });
   const code = readFileSync(file);
   const externals = [
     ...new Set(
-      Object.values(result.metafile.outputs)
+      Object.values(result.metafile!.outputs)
         .flatMap((o) => o.imports)
         .filter((i) => i.external && i.path.startsWith('@aws-sdk/'))
         .map((i) => i.path),

@@ -9,7 +9,7 @@
  * bankruptcy agreements, auditor only reads. Region checks (403) are made by the domain services, since the
  * region is the person's, the case's or the body's.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   caseCreatedView,
   caseDetailView,

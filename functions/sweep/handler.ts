@@ -4,7 +4,7 @@
  * time budget or an item failure left work behind, so the scheduler's retry runs it again (safe:
  * what was done has left the indexes). See shared/app/sweep/daily-sweep.ts and docs/tasks.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { runDailySweep } from '../../shared/app/sweep/daily-sweep.js';
 import { type WorkflowDeps, WorkflowError } from '../../shared/app/workflows/common.js';
 import { calendarDate, regionCode } from '../../shared/schemas/common.js';

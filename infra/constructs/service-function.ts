@@ -1,12 +1,19 @@
 /**
  * The one construct that sets the Lambda defaults for every function of the system: Node.js 22 on arm64,
- * bundled by the locally installed esbuild (no Docker), ESM with the AWS SDK left to the runtime, JSON logs
- * kept for a year, X-Ray tracing, and the case table's name in the environment. Grants are made by the
- * caller, least privilege, per function.
+ * bundled by the locally installed esbuild with the project's own bundling (infra/bundling: the same
+ * bundle the functions benchmark measures; no Docker), JSON logs kept for a year, X-Ray tracing. Grants
+ * are made by the caller, least privilege, per function.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { spawnSync } from 'node:child_process';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -28,7 +35,7 @@ export interface ServiceFunctionProps {
 }
 
 export class ServiceFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
@@ -37,10 +44,29 @@ export class ServiceFunction extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       ...(props.logKey ? { encryptionKey: props.logKey } : {}),
     });
-    this.fn = new NodejsFunction(this, 'Fn', {
-      entry: join(ROOT, props.entry),
-      projectRoot: ROOT,
-      depsLockFilePath: join(ROOT, 'package-lock.json'),
+    this.fn = new LambdaFunction(this, 'Fn', {
+      code: Code.fromAsset(join(ROOT, 'functions'), {
+        // Hash the bundle, not the sources: the bundle is what runs.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: local bundling always answers (esbuild is a dev dependency).
+          image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
+          // Part of CDK's bundling cache key: without the entry in it, every function would share the first bundle.
+          command: ['node', 'infra/bundling/bundle-cli.ts', props.entry, '/asset-output'],
+          local: {
+            tryBundle(outputDir: string): boolean {
+              const r = spawnSync(
+                process.execPath,
+                ['--import', 'tsx', join(ROOT, 'infra/bundling/bundle-cli.ts'), props.entry, outputDir],
+                { cwd: ROOT, stdio: 'inherit' },
+              );
+              if (r.status !== 0) throw new Error(`bundling ${props.entry} failed`);
+              return true;
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -56,17 +82,6 @@ export class ServiceFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'jl-medical-insurance',
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        forceDockerBundling: false,
-        // The Node 22 runtime ships the AWS SDK v3: leaving it out keeps bundles small and cold starts short.
-        externalModules: ['@aws-sdk/*'],
-        // ESM bundles of CommonJS dependencies still call require().
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
       },
     });
   }

@@ -9,7 +9,7 @@
  * decided when any item is bad); 3 the rules could not decide (missing parameter, no applicable
  * rule, conflict), with the item's index.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidDate, todayCst } from '../domain/calendar.js';
 import { DecisionError, InputError } from '../rules/errors.js';
 import { evaluate, parseFacts } from '../rules/engine.js';

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parameters } from '../params/index.js';
 import { ruleEntry } from '../rules/catalogue.js';
 import { evaluate, parseFacts } from '../rules/engine.js';

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROUTE_TABLE } from '../../functions/api/routes.js';
 
 export const OPENAPI_PATH = join(dirname(fileURLToPath(import.meta.url)), '../../docs/openapi.json');

@@ -3,7 +3,7 @@
  * default code or a prefecture override) and a source (document + article, or the agency's own
  * publication). The loader (store.ts) refuses anything else.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate } from '../schemas/common.js';
 import type { Jurisdiction } from '../domain/regions.js';
 import type { SourceKey } from '../rules/catalogue.js';

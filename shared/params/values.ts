@@ -1,5 +1,5 @@
 /** Typed value schemas that parameter definitions share. Data is written as text; rules get exact types. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Fen, pct, type Ratio, ratio, yuanToFen } from '../domain/money.js';
 import { calendarDate } from '../schemas/common.js';
 

@@ -9,7 +9,7 @@
  *   RuleConflictError, and no applicable rule at all is a NoApplicableRuleError.
  * - P-2: a case opened under an older pack is decided under both and the more favourable applies.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CalendarDate } from '../domain/calendar.js';
 import { regionOf } from '../domain/regions.js';
 import type { ParamValue, ParameterStore } from '../params/store.js';

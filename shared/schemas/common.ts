@@ -1,5 +1,5 @@
 /** zod building blocks shared by every decision input, the store and the API. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidDate, isValidYearMonth } from '../domain/calendar.js';
 import { REGION_CODES } from '../domain/regions.js';
 

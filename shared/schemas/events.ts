@@ -10,7 +10,7 @@
  * the same ids and the store's guard makes the second copy a `duplicate`.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cstDateOf } from '../domain/calendar.js';
 import { maskIdentity, parseIdentity } from '../domain/identity.js';
 import type { Fen } from '../domain/money.js';

@@ -18,7 +18,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type CalendarDate, cstDateOf, isValidDate, todayCst } from '../domain/calendar.js';
 import type { AtomicChange, CaseStore, Page, PageOptions, UpdateOptions } from './case-store.js';
 import { ConditionFailed, StoreClient, type StoreClientOptions } from './dynamo-client.js';

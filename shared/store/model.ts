@@ -3,7 +3,7 @@
  * goes in. Money is integer fen, business dates are CST calendar dates `YYYY-MM-DD`, instants
  * (`at`, `receivedAt`) are ISO UTC time-stamps.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CalendarDate } from '../domain/calendar.js';
 import type { Fen, Ratio } from '../domain/money.js';
 import type { Reason, Trace } from '../rules/engine.js';

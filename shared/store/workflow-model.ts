@@ -3,7 +3,7 @@
  * reads to find months due and unpaid) and the resident renewal of the collection window, with its
  * per-region counters. Money is integer fen, dates CST `YYYY-MM-DD` (docs/data-model.md).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate, employeeMode, fen, flexibleMode, regionCode, yearMonth } from '../schemas/common.js';
 import type { Trace } from '../rules/engine.js';
 import { identityKey } from './model.js';

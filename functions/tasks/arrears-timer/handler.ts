@@ -2,7 +2,7 @@
  * Arrears timer tasks (A-1…A-7, W-5b, W-6, W-9); the contract is docs/tasks.md § arrears-timer.
  * `handler` dispatches on `task`; each task is also exported for a function of its own.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   arrearsTimedOut,
   awaitArrearsPayment,

@@ -1,7 +1,7 @@
 /**
  * Bankruptcy deferral tasks (B-1…B-4, A-1); contract: docs/tasks.md § bankruptcy-deferral.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   awaitSettlement,
   endDeferral,

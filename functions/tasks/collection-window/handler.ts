@@ -3,7 +3,7 @@
  * § collection-window. `create-renewals` and `lapse-unpaid` are Distributed Map ItemProcessor tasks
  * (ItemBatcher input `{ Items, BatchInput }`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   batchInput,
   createRenewals,

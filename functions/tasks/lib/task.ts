@@ -13,7 +13,7 @@
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { WorkflowError } from '../../../shared/app/workflows/common.js';
 import { DecisionError } from '../../../shared/rules/errors.js';
 import { NotFoundError, StoreError } from '../../../shared/store/errors.js';

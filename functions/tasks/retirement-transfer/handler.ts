@@ -1,7 +1,7 @@
 /**
  * Retirement-transfer application tasks (R-1…R-10, B-3); contract: docs/tasks.md § retirement-transfer.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WorkflowDeps } from '../../../shared/app/workflows/common.js';
 import {
   awaitRetirementEvent,

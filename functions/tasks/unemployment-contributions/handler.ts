@@ -2,7 +2,7 @@
  * Unemployment-fund contributions (C-7): `record-month`, run monthly; contract: docs/tasks.md
  * § unemployment-contributions.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WorkflowDeps } from '../../../shared/app/workflows/common.js';
 import { recordBenefitMonths } from '../../../shared/app/workflows/unemployment-contributions.js';
 import { lazyDeps } from '../lib/deps.js';

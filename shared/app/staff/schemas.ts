@@ -4,7 +4,7 @@
  * from them. Decision facts reuse the engine's own input schemas, so the API cannot drift from the
  * contract in docs/decisions.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DECISIONS } from '../../rules/registry.js';
 import { refundFacts } from '../../rules/refunds/decision.js';
 import {

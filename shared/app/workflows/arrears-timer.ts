@@ -10,7 +10,7 @@
  * one audit record carrying the decision trace, and answers small JSON. A retried task finds the
  * case already moved on and answers from what it stored, writing nothing twice.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, type CalendarDate, maxDate } from '../../domain/calendar.js';
 import { calendarDate, employeeMode, fen, flexibleMode, yearMonth } from '../../schemas/common.js';
 import type { AtomicChange } from '../../store/case-store.js';

@@ -9,7 +9,7 @@
  * The deferred months' payments are read from each employee's ledger, so a settlement notification
  * counted twice, or late, changes nothing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, type CalendarDate, maxDate, minDate } from '../../domain/calendar.js';
 import { calendarDate, fen, yearMonth } from '../../schemas/common.js';
 import { AlreadyExistsError } from '../../store/errors.js';

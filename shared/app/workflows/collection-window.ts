@@ -9,7 +9,7 @@
  * Renewal records and counters live in the store (workflow-store.ts); a batch retried by the Map
  * creates or settles nothing twice and counts each resident once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, type CalendarDate, lastOfYear } from '../../domain/calendar.js';
 import { maskIdentity } from '../../domain/identity.js';
 import { REGIONS } from '../../domain/regions.js';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { addDays, type CalendarDate, toEpochDay } from '../../domain/calendar.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { DecisionResult, Trace } from '../../rules/engine.js';
 import { parameters } from '../../params/index.js';
 import { type DecisionSpec, evaluate, parseFacts } from '../../rules/engine.js';

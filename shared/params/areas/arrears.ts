@@ -7,7 +7,7 @@
  * 2026-03-01: the 2022 interim measures (吉医保联〔2022〕19号) that governed them are not among the
  * sources, so such a question is a missing-parameter error naming what is missing, never a guess.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { employeeMode } from '../../schemas/common.js';
 import { type ParamArea, type RawParamValue, defineParam } from '../types.js';
 import { dateValue, ratioValue } from '../values.js';

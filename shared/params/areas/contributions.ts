@@ -3,7 +3,7 @@
  * Regional rates are agency data (C-3): the province default here is the JL26 Art.15 norm, and a
  * prefecture's own loaded rate overrides it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDate } from '../../schemas/common.js';
 import { type ParamArea, type RawParamValue, defineParam } from '../types.js';
 import { countValue, daysValue, ratioValue, yuanValue } from '../values.js';

@@ -2,7 +2,7 @@
  * Parameters several decisions read: the average wage (社平工资), the resident collection window and
  * the employee due date (C-6).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ParamArea, defineParam } from '../types.js';
 import { monthDay, yuanValue } from '../values.js';
 

@@ -5,7 +5,7 @@
  * leave a choice open, the choice is a value here (with the reading in words) so that an agency can
  * change it without code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineParam, type ParamArea, type RawParamValue } from '../types.js';
 import { countValue, daysValue } from '../values.js';
 

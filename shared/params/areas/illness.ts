@@ -3,7 +3,7 @@
  * 2026-03-01 but sets the adjustments “自2025年起”, so the values carry the JL26 date while the first
  * limit year they adjust is itself a parameter.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ParamArea, type RawParamValue, defineParam } from '../types.js';
 import { countValue, ratioValue } from '../values.js';
 

@@ -6,7 +6,7 @@
  * jurisdiction's base set (JL21, inherited by FLX25 and JL26; TL22), so that a later change of the
  * schedule is a new value, not new code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { yearMonth } from '../../schemas/common.js';
 import { type ParamArea, type RawParamValue, defineParam } from '../types.js';
 import { countValue, ratioValue } from '../values.js';

@@ -1,5 +1,5 @@
 /** Waiting-period parameters (W-1…W-9), per policy set. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ParamArea, type RawParamValue, defineParam } from '../types.js';
 import { countValue, daysValue } from '../values.js';
 

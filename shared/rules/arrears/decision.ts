@@ -16,7 +16,7 @@
  * when paid, no late fee, no personal-account credit) and adds A-8. Months left unpaid by a bankruptcy
  * deferral agreement (B-4) come here with `deferredUntil`: their late fee runs from its end.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, type CalendarDate, cstDateOf, daysBetween, firstOfMonth, periodEnd } from '../../domain/calendar.js';
 import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '../../domain/money.js';
 import {

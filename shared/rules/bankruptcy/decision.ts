@@ -17,7 +17,7 @@
  * The deferral holds only between the filing and the court's ruling, with tax's confirmation and an
  * agreement filed with the agency (B-1); without all of these the general rule A-1 suspends benefits.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, type CalendarDate, cstDateOf, firstOfMonth } from '../../domain/calendar.js';
 import { applyRatio, type Fen, formatYuan, type Ratio } from '../../domain/money.js';
 import { baseFacts, calendarDate, fen, timestampOrDate, yearMonth } from '../../schemas/common.js';

@@ -3,7 +3,7 @@
  * force in each month), the rates of the chosen mode, one line per component per month, the
  * personal-account credit of combined mode and the social-insurance subsidy of FLX25 §6.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addMonths, firstOfMonth, monthsBetween } from '../../domain/calendar.js';
 import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '../../domain/money.js';
 import { baseFacts, calendarDate, flexibleMode, yearMonth } from '../../schemas/common.js';

@@ -4,7 +4,7 @@
  * in the window, JL21 §4), the medical-assistance subsidy (C-10, pay first and subsidise after), the
  * place-of-study check for students (C-11) and whether a personal account may pay (C-12).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { firstOfYear, lastOfYear, yearOf } from '../../domain/calendar.js';
 import { type Fen, formatYuan } from '../../domain/money.js';
 import { isRegion } from '../../domain/regions.js';

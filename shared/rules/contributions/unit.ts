@@ -10,7 +10,7 @@
  * the sum of the lines it prints. The unit base is the sum of the employees' bases (C-1); computing
  * the unit's part once on that base instead could differ by at most half a fen per employee.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { firstOfMonth, yearOf } from '../../domain/calendar.js';
 import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '../../domain/money.js';
 import { baseFacts, calendarDate, fen, yearMonth } from '../../schemas/common.js';

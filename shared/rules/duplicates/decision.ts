@@ -14,7 +14,7 @@
  * - What happens to the others: suspended after part-time or temporary flexible work (D-5), else
  *   terminated, their payments refundable under F-1 (D-6).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CalendarDate, maxDate } from '../../domain/calendar.js';
 import { isRegion, regionOf } from '../../domain/regions.js';
 import { baseFacts, calendarDate, employeeMode, scheme, years } from '../../schemas/common.js';

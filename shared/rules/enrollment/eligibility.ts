@@ -9,7 +9,7 @@
  * Exceptions: a unit employee is not offered the resident scheme (E-1), nor is a person already in
  * the employee scheme (E-4, no duplicates); persons in custody may have the facility pay (E-9).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, type CalendarDate } from '../../domain/calendar.js';
 import { isRegion, regionOf } from '../../domain/regions.js';
 import type { EnrollmentPlace } from '../../params/areas/enrollment.js';

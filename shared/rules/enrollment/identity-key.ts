@@ -7,7 +7,7 @@
  * the number is a fact the agency must correct, not malformed input. Only facts of the wrong shape
  * (a number that is not a string) are input errors.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DocumentType, type IdentityProblem, maskIdentity, parseIdentity } from '../../domain/identity.js';
 import { baseFacts, calendarDate } from '../../schemas/common.js';
 import { defineDecision } from '../engine.js';

@@ -9,7 +9,7 @@
  * D … D + N − 1 (RULES.md §0), so the last day is D + N − 1 (hired 2026-03-10 → 2026-04-08); the
  * other setting, `elapsed-days`, takes `R − D ≤ N` with the last day D + N.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, type CalendarDate, daysBetween, periodEnd } from '../../domain/calendar.js';
 import { baseFacts, calendarDate } from '../../schemas/common.js';
 import { defineDecision } from '../engine.js';

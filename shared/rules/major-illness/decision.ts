@@ -11,7 +11,7 @@
  *   for as long as the new run lasts, with that run's increases added to it (M-4, Reading).
  * Adjustments are a single line item: the original limit × the net percentage, rounded half up once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addRatios, applyRatio, type Fen, formatYuan, mulRatios, type Ratio, ratio } from '../../domain/money.js';
 import { baseFacts, feeYear, fen } from '../../schemas/common.js';
 import { defineDecision } from '../engine.js';

@@ -4,7 +4,7 @@
  * contribution base ÷ 30 × 98 days, rounded once; it needs 12 continuous months of in-province
  * employee contributions, and a person continuously insured but short is paid once 12 are reached.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addYearMonths, monthOf } from '../../domain/calendar.js';
 import { applyRatio, type Fen, formatYuan, mulDivRound, type Ratio } from '../../domain/money.js';
 import { baseFacts, calendarDate, fen } from '../../schemas/common.js';

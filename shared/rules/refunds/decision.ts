@@ -13,7 +13,7 @@
  * day as `coverStartsOn` (from the waiting-period decision); without it there is no waiting period and
  * the period begins on the fee period's first day.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type CalendarDate,
   firstOfMonth,

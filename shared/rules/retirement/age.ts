@@ -8,7 +8,7 @@
  *
  * `legalRetirement` is shared with the retirement-transfer decision, so R-9 is recorded in both traces.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addMonths, type CalendarDate, monthOf, monthsBetween, type YearMonth } from '../../domain/calendar.js';
 import { baseFacts, calendarDate, sex } from '../../schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';

@@ -10,7 +10,7 @@
  *
  * Counts are months (staff records count 缴费月数); years are months ÷ 12. R-9 comes from age.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { monthsBetween, type YearMonth } from '../../domain/calendar.js';
 import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '../../domain/money.js';
 import { baseFacts, calendarDate, employeeMode, fen, flexibleMode, yearMonth } from '../../schemas/common.js';

@@ -13,7 +13,7 @@
  * A resident payment whose cover would start after its fee year has ended buys no cover: the result
  * says so (`coversNothing`) rather than returning a start outside the year as if it were one.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   addDays,
   addMonths,
