@@ -15,13 +15,8 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { systemClock } from '../../shared/app/clock.js';
 import { createPaymentIntake } from '../../shared/app/intake/index.js';
-import {
-  caseStoreFromEnv,
-  requiredEnv,
-  sfnTaskCallbacks,
-  sfnWorkflowStarter,
-  sqsDeadLetters,
-} from '../lib/aws-ports.js';
+import { caseStoreFromEnv, requiredEnv, sfnTaskCallbacks, sfnWorkflowStarter } from '../lib/aws-ports.js';
+import { sqsDeadLetters } from '../lib/aws-sqs.js';
 import { createLogger } from '../lib/logger.js';
 
 // Built once per container, never per request.

@@ -1,8 +1,8 @@
 /**
  * AWS adapters of the application ports (shared/app/ports.ts) and the case store, built once per module
- * (per Lambda container), never per request. The local runtime supplies its own adapters instead.
+ * (per Lambda container), never per request. The local runtime supplies its own adapters instead. The SQS
+ * adapter lives in aws-sqs.ts so that only the function that needs it loads the SQS client at cold start.
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   ExecutionAlreadyExists,
   InvalidToken,
@@ -13,7 +13,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import type { DeadLetters, TaskCallbacks, WorkflowName, WorkflowStarter } from '../../shared/app/ports.js';
+import type { TaskCallbacks, WorkflowName, WorkflowStarter } from '../../shared/app/ports.js';
 import { DynamoWorkflowStore } from '../../shared/store/workflow-store.js';
 
 export function requiredEnv(name: string): string {
@@ -67,25 +67,6 @@ export function sfnWorkflowStarter(client: SFNClient = new SFNClient({})): Workf
         if (e instanceof ExecutionAlreadyExists) return { started: false };
         throw e;
       }
-    },
-  };
-}
-
-export function sqsDeadLetters(queueUrl: string, client: SQSClient = new SQSClient({})): DeadLetters {
-  return {
-    async send(body, reason, attributes = {}) {
-      await client.send(
-        new SendMessageCommand({
-          QueueUrl: queueUrl,
-          MessageBody: body,
-          MessageAttributes: Object.fromEntries(
-            Object.entries({ reason: reason.slice(0, 1000), ...attributes }).map(([k, v]) => [
-              k,
-              { DataType: 'String', StringValue: v },
-            ]),
-          ),
-        }),
-      );
     },
   };
 }
