@@ -194,9 +194,37 @@ export async function evaluateTransfer(
   });
 }
 
-/** Stores the token of a wait (the choice, the dues, the lump-sum payment). */
+/**
+ * Stores the token of a wait (the choice, the dues, the lump-sum payment). What the wait is for may have
+ * happened before the execution got here — a lump sum paid, a choice recorded by staff, the dues settled
+ * — and nobody would then resume it: so it resumes at once, as the arrears timer's await does.
+ */
 export async function awaitRetirementEvent(deps: WorkflowDeps, input: { caseId: string; taskToken: string }) {
-  const c = await storeTaskToken(deps, COMPONENT, input, [...WAITING_CHOICE, 'waiting-dues', 'waiting-lump-sum']);
+  const c = await storeTaskToken(deps, COMPONENT, input, [
+    ...WAITING_CHOICE,
+    'choice-recorded',
+    'waiting-dues',
+    'waiting-lump-sum',
+  ]);
+  if (!deps.callbacks || c.taskToken !== input.taskToken) return { caseId: c.caseId };
+  const d = dataOf(c);
+  if (c.state === 'waiting-lump-sum') {
+    const early = (
+      (c.data.paymentsReceived ?? []) as Array<{ notificationId: string; paidOn: string; callback: string }>
+    ).find((p) => p.callback === 'no-token');
+    if (early) {
+      await deps.callbacks.succeed(input.taskToken, {
+        event: 'payment',
+        notificationId: early.notificationId,
+        paidOn: early.paidOn,
+      });
+    }
+  } else if (c.state === 'choice-recorded' && d.choice) {
+    await deps.callbacks.succeed(input.taskToken, { choice: d.choice });
+  } else if (c.state === 'waiting-dues' && d.unitId) {
+    const deferral = await duesUnderDeferral(deps, d.unitId, d.identityKey, deps.clock.today());
+    if (!deferral || deferral.dueFen === 0) await deps.callbacks.succeed(input.taskToken, { event: 'dues-paid' });
+  }
   return { caseId: c.caseId };
 }
 

@@ -1,0 +1,495 @@
+/**
+ * The arrears-timer state machine as synthesized, run on the local adapter with the real task handler on
+ * DynamoDB Local. Fee month 2026-09 unpaid (base 6,000.00), first unpaid day 2026-09-01, the window's
+ * last day (day 90) 2026-11-29; the daily sweep starts the execution at 2026-10-01 00:05 CST.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arrearsTimerTasks } from '../../functions/tasks/arrears-timer/handler.js';
+import { buildArrearsTimerStateMachine } from '../../infra/state-machines/arrears-timer.js';
+import type { CaseInput } from '../../shared/store/model.js';
+import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
+import {
+  type Harness,
+  auditLines,
+  harness,
+  newIdentityKey,
+  type SynthesizedWorkflow,
+  staff,
+  synthWorkflow,
+  uid,
+  validateAsl,
+} from './support.js';
+
+let local: LocalDynamo;
+let wf: SynthesizedWorkflow;
+const counted: Array<{ path: string; total: number; states: string[] }> = [];
+
+beforeAll(async () => {
+  wf = synthWorkflow('functions/tasks/arrears-timer/handler.ts', (s, id, fn) =>
+    buildArrearsTimerStateMachine(s, id, { taskFunction: fn }),
+  );
+  local = await startDynamoDbLocal();
+});
+afterAll(async () => {
+  await local?.stop();
+  console.log(
+    `arrears-timer transitions:\n${counted.map((c) => `  ${c.path}: ${c.total} (${c.states.join(' → ')})`).join('\n')}`,
+  );
+});
+
+const START = '2026-10-01T00:05:00+08:00';
+const newHarness = () => harness(local, wf, { start: START, tasks: arrearsTimerTasks });
+
+type Mode = 'unit' | 'flexible';
+
+/** A person in Changchun, months paid to 2026-08, September unpaid: the case as the sweep opens it. */
+async function scenario(h: Harness, mode: Mode) {
+  const identityKey = newIdentityKey();
+  const enrollmentId = uid('enr');
+  await h.store.createEnrollment(
+    {
+      enrollmentId,
+      identityKey,
+      scheme: 'employee',
+      mode,
+      region: '220100',
+      ...(mode === 'flexible' ? { flexibleMode: 'combined' as const } : { unitId: 'U-220100-0001' }),
+      enrolledOn: '2020-01-01',
+      statusHistory: [
+        {
+          status: 'normal',
+          from: '2020-01-01',
+          rules: [{ id: 'E-1', cites: 'JL26 Art.4' }],
+          reason: { zh: '参保', en: 'enrolled' },
+        },
+      ],
+      coverPeriods: [
+        {
+          start: '2020-01-01',
+          end: null,
+          rules: [{ id: 'W-4', cites: 'JL26 Art.10, Art.20' }],
+          reason: { zh: '按月足额缴费', en: 'months paid on time' },
+        },
+      ],
+    },
+    staff,
+  );
+  const caseId = uid('arrears-2026-09');
+  const c: CaseInput = {
+    caseId,
+    caseType: 'arrears',
+    region: '220100',
+    subject: { kind: 'person', identityKey },
+    state: 'opened',
+    openedOn: '2026-10-01',
+    wait: null,
+    taskToken: null,
+    data: {
+      identityKey,
+      enrollmentId,
+      mode,
+      ...(mode === 'flexible' ? { flexibleMode: 'combined' } : { unitId: 'U-220100-0001' }),
+      months: [{ feeMonth: '2026-09', baseFen: 600_000, paidFen: 0 }],
+      firstUnpaidDay: '2026-09-01',
+    },
+  };
+  await h.store.openCase(c, staff);
+  return { identityKey, enrollmentId, caseId };
+}
+
+/** A tax payment notification for 2026-09 into the ledger (what intake records before it resumes the case). */
+async function pay(h: Harness, identityKey: string, mode: Mode, paidAt: string, amount: number) {
+  const notificationId = uid('N');
+  await h.store.intakeNotification(
+    {
+      notificationId,
+      identityKey,
+      scheme: 'employee',
+      mode,
+      region: '220100',
+      payer: mode === 'unit' ? { kind: 'unit', id: 'U-220100-0001' } : { kind: 'person' },
+      paidAt,
+      periods: [{ feePeriod: '2026-09', base: 600_000, amount }],
+    },
+    { actor: { kind: 'system', component: 'intake' }, reason: 'tax payment notification' },
+  );
+  return notificationId;
+}
+
+/** Intake's part: the ledger holds the payment, then the token stored on the case is answered. */
+async function payAndResume(
+  h: Harness,
+  s: { identityKey: string; caseId: string },
+  mode: Mode,
+  paidAt: string,
+  amount: number,
+) {
+  const token = await h.storedToken(s.caseId);
+  await h.advanceTo(paidAt);
+  const notificationId = await pay(h, s.identityKey, mode, paidAt, amount);
+  h.sfn.sendTaskSuccess(token, { event: 'payment', caseId: s.caseId, notificationId });
+  return { token, notificationId };
+}
+
+const T0 = '2026-09-30T16:05:00.000Z'; // 2026-10-01 00:05 CST
+const DAY91 = '2026-11-29T16:00:00.000Z'; // 2026-11-30 00:00 CST
+
+/** Day 60 (2026-10-30) and day 90 (2026-11-29, 23:50 CST: still within the window) – A-4 in both modes. */
+const A4 = {
+  unit: {
+    principalFen: 54_000,
+    lateFeeFen: { '2026-10-30': 810, '2026-11-29': 1_620 },
+  },
+  // A-3's late fee is a unit-mode reading: a flexible worker pays the principal only.
+  flexible: {
+    principalFen: 54_000,
+    lateFeeFen: { '2026-10-30': 0, '2026-11-29': 0 },
+  },
+} as const;
+
+describe('the synthesized definition', () => {
+  it('is a Standard machine, logging ALL with X-Ray, JSONPath only, valid ASL, cdk-nag clean', () => {
+    const p = wf.resource.Properties!;
+    expect(p.StateMachineType).toBe('STANDARD');
+    expect(p.TracingConfiguration).toEqual({ Enabled: true });
+    expect(p.LoggingConfiguration).toMatchObject({ Level: 'ALL' });
+    const text = JSON.stringify(wf.definition);
+    expect(text).not.toMatch(/JSONata|"Assign"|"Arguments"|"Output"/);
+    expect(validateAsl(wf.definition)).toEqual({ isValid: true, errors: expect.any(String) });
+    expect(wf.nagFindings.filter((f) => f.includes('/Workflow/'))).toEqual([]);
+  });
+
+  it('waits with the task token to the end of day 90 (TimeoutSecondsPath), retries store throttling, catches by name', () => {
+    const s = wf.definition.States;
+    expect(Object.keys(s).sort()).toEqual(
+      [
+        'AfterTimeout',
+        'AwaitPayment',
+        'Done',
+        'Failed',
+        'IsSettled',
+        'NeedsStaffReview',
+        'Open',
+        'Settle',
+        'Timeout',
+      ].sort(),
+    );
+    expect(s.AwaitPayment).toMatchObject({
+      Resource: expect.stringMatching(/:states:::lambda:invoke\.waitForTaskToken$/),
+      TimeoutSecondsPath: '$.timeoutSeconds',
+      ResultPath: null,
+      Parameters: { Payload: { task: 'await-payment', 'caseId.$': '$.caseId', 'taskToken.$': '$$.Task.Token' } },
+      Next: 'Settle',
+    });
+    expect(s.AwaitPayment!.Catch).toContainEqual({
+      ErrorEquals: ['States.Timeout'],
+      Next: 'Timeout',
+      ResultPath: null,
+    });
+    for (const name of ['Open', 'AwaitPayment', 'Settle', 'Timeout']) {
+      expect(s[name]!.Retry).toContainEqual(
+        expect.objectContaining({ ErrorEquals: ['Store.Retryable'], MaxAttempts: 3, BackoffRate: 2 }),
+      );
+      expect(s[name]!.Catch).toEqual(
+        expect.arrayContaining([
+          {
+            ErrorEquals: ['Case.StateInvalid', 'Case.DataInvalid', 'Rules.CannotDecide'],
+            Next: 'NeedsStaffReview',
+            ResultPath: '$.error',
+          },
+          { ErrorEquals: ['Case.NotFound', 'Task.InputInvalid'], Next: 'Failed', ResultPath: '$.error' },
+        ]),
+      );
+    }
+  });
+});
+
+describe.each(['unit', 'flexible'] as const)('%s mode', (mode) => {
+  it.each([
+    ['day 60', '2026-10-30T15:20:00+08:00', '2026-10-30'],
+    ['day 90, the last day', '2026-11-29T23:50:00+08:00', '2026-11-29'],
+  ] as const)(
+    'paid on %s: A-4, late fee, arrears period covered, cover restored the next day',
+    async (label, paidAt, paidOn) => {
+      const h = newHarness();
+      const s = await scenario(h, mode);
+      const exec = await h.start(s.caseId);
+      const { notificationId } = await payAndResume(h, s, mode, paidAt, A4[mode].principalFen);
+      expect(await h.finish(exec)).toEqual({ status: 'SUCCEEDED' });
+
+      const lateFeeFen = A4[mode].lateFeeFen[paidOn];
+      const restoredOn = paidOn === '2026-10-30' ? '2026-10-31' : '2026-11-30';
+      const c = await h.store.getCase(s.caseId);
+      expect(c).toMatchObject({ state: 'completed', wait: null, taskToken: null, closedOn: paidOn });
+      expect(c.data.outcome).toEqual({
+        decidedBy: 'A-4',
+        paid: true,
+        paidOn,
+        restoredOn,
+        coverStarts: '2026-09-01',
+        arrearsPeriodCovered: true,
+        backfillAllowed: true,
+        yearsAndAccountCredited: true,
+        principalFen: A4[mode].principalFen,
+        lateFeeFen,
+        amountDueFen: A4[mode].principalFen + lateFeeFen,
+        notificationId,
+      });
+      expect(await h.store.statusOn(s.identityKey, '2026-09-15')).toMatchObject({ covered: true, status: 'normal' });
+
+      const audit = await h.audit(s.caseId);
+      const paidAtUtc = new Date(Date.parse(paidAt)).toISOString();
+      expect(auditLines(audit)).toEqual([
+        `${T0} case-opened:opened | test`,
+        `${T0} case-saved:waiting-payment | A-1:`, // suspended from 2026-09-01, wait to 2026-11-29
+        `${T0} case-saved:waiting-payment | wait`, // the callback token stored
+        `${paidAtUtc} case-saved:completed | A-4:`,
+      ]);
+      expect(audit.every((r) => r.action === 'case-opened:opened' || r.actor.kind === 'system')).toBe(true);
+      expect(audit.find((r) => r.action === 'case-saved:completed')).toMatchObject({
+        actor: { kind: 'system', component: 'arrears-timer' },
+        trace: expect.anything(),
+      });
+
+      expect(h.path(exec)).toEqual(['Open', 'AwaitPayment', 'Settle', 'IsSettled', 'Done']);
+      const t = h.transitions(exec);
+      expect(t.total).toBe(5);
+      counted.push({ path: `${mode}: paid on ${label}`, total: t.total, states: h.path(exec) });
+    },
+  );
+});
+
+// Unit: day 90 passes unpaid → A-5 wait for a backfill to the horizon (window + 180 days), then closed (A-7).
+describe('never paid', () => {
+  it('unit (A-5, then A-7): waits for a backfill to 2027-05-28, then the case closes and tax pursues', async () => {
+    const h = newHarness();
+    const s = await scenario(h, 'unit');
+    const exec = await h.start(s.caseId);
+    const first = await h.storedToken(s.caseId);
+    await h.advanceTo('2026-11-29T23:59:59+08:00');
+    expect((await h.store.getCase(s.caseId)).state).toBe('waiting-payment');
+    await h.advanceTo('2026-11-30T00:00:00+08:00');
+    await h.storedToken(s.caseId, first); // the backfill wait's token
+    const backfill = await h.store.getCase(s.caseId);
+    expect(backfill).toMatchObject({ state: 'awaiting-backfill', wait: { for: 'backfill', until: '2027-05-28' } });
+    expect(backfill.data.afterWindow).toEqual({ decidedBy: 'A-5', backfillAllowed: true, arrearsPeriodCovered: false });
+    expect(await h.store.statusOn(s.identityKey, '2026-12-15')).toMatchObject({ covered: false, status: 'suspended' });
+
+    await h.advanceTo('2027-05-28T23:59:59+08:00');
+    expect(h.sfn.describeExecution(exec.executionArn).status).toBe('RUNNING');
+    await h.advanceTo('2027-05-29T00:00:00+08:00');
+    expect(await h.finish(exec)).toEqual({ status: 'SUCCEEDED' });
+    const c = await h.store.getCase(s.caseId);
+    expect(c).toMatchObject({ state: 'closed', wait: null, taskToken: null, closedOn: '2027-05-29' });
+    expect(c.data.closedUnpaid).toEqual({ on: '2027-05-29', referredTo: 'tax' });
+    expect(auditLines(await h.audit(s.caseId))).toEqual([
+      `${T0} case-opened:opened | test`,
+      `${T0} case-saved:waiting-payment | A-1:`,
+      `${T0} case-saved:waiting-payment | wait`,
+      `${DAY91} case-saved:awaiting-backfill | A-5:`, // day 90 passed unpaid
+      `${DAY91} case-saved:awaiting-backfill | wait`, // the backfill wait's token
+      '2027-05-28T16:00:00.000Z case-saved:closed | A-5/', // A-5/A-7: no backfill by 2027-05-28, tax pursues
+    ]);
+    expect(h.path(exec)).toEqual([
+      'Open',
+      'AwaitPayment',
+      'Timeout',
+      'AfterTimeout',
+      'AwaitPayment',
+      'Timeout',
+      'AfterTimeout',
+      'Done',
+    ]);
+    const t = h.transitions(exec);
+    expect(t.total).toBe(8);
+    counted.push({
+      path: 'unit: never paid (A-5 backfill wait, then closed A-7)',
+      total: t.total,
+      states: h.path(exec),
+    });
+  });
+
+  it('flexible (A-6): backfill closed the day after day 90, the enrollment ends, the case lapses', async () => {
+    const h = newHarness();
+    const s = await scenario(h, 'flexible');
+    const exec = await h.start(s.caseId);
+    await h.storedToken(s.caseId);
+    await h.advanceTo('2026-11-30T00:00:00+08:00');
+    expect(await h.finish(exec)).toEqual({ status: 'SUCCEEDED' });
+    const c = await h.store.getCase(s.caseId);
+    expect(c).toMatchObject({ state: 'lapsed', wait: null, taskToken: null, closedOn: '2026-11-30' });
+    expect(c.data.outcome).toEqual({
+      decidedBy: 'A-6',
+      paid: false,
+      paidOn: null,
+      restoredOn: null,
+      coverStarts: null,
+      arrearsPeriodCovered: false,
+      backfillAllowed: false,
+      yearsAndAccountCredited: false,
+      principalFen: A4.flexible.principalFen,
+      lateFeeFen: 0,
+      amountDueFen: 0,
+    });
+    expect(await h.store.statusOn(s.identityKey, '2026-11-29')).toMatchObject({ covered: false, status: 'suspended' });
+    expect(await h.store.statusOn(s.identityKey, '2026-11-30')).toMatchObject({ covered: false, status: 'terminated' });
+    expect(auditLines(await h.audit(s.caseId))).toEqual([
+      `${T0} case-opened:opened | test`,
+      `${T0} case-saved:waiting-payment | A-1:`,
+      `${T0} case-saved:waiting-payment | wait`,
+      `${DAY91} case-saved:lapsed | A-6:`,
+    ]);
+    expect(h.path(exec)).toEqual(['Open', 'AwaitPayment', 'Timeout', 'AfterTimeout', 'Done']);
+    const t = h.transitions(exec);
+    expect(t.total).toBe(5);
+    counted.push({ path: 'flexible: never paid (A-6 lapse)', total: t.total, states: h.path(exec) });
+  });
+});
+
+describe('payments that do not simply answer the wait', () => {
+  it('unit, paid after day 90 during the backfill wait (A-5): years and account backfilled, cover after W-6', async () => {
+    const h = newHarness();
+    const s = await scenario(h, 'unit');
+    const exec = await h.start(s.caseId);
+    const first = await h.storedToken(s.caseId);
+    await h.advanceTo('2026-11-30T00:00:00+08:00');
+    const token = await h.storedToken(s.caseId, first);
+    await h.advanceTo('2026-12-10T10:00:00+08:00');
+    const notificationId = await pay(h, s.identityKey, 'unit', '2026-12-10T10:00:00+08:00', 54_000);
+    h.sfn.sendTaskSuccess(token, { event: 'payment', caseId: s.caseId, notificationId });
+    expect(await h.finish(exec)).toEqual({ status: 'SUCCEEDED' });
+    const c = await h.store.getCase(s.caseId);
+    expect(c).toMatchObject({ state: 'completed', closedOn: '2026-12-10' });
+    expect(c.data.outcome).toMatchObject({
+      decidedBy: 'A-5',
+      paidOn: '2026-12-10',
+      arrearsPeriodCovered: false,
+      yearsAndAccountCredited: true,
+      coverStarts: '2027-03-11',
+      principalFen: 54_000,
+      lateFeeFen: 1_917,
+      amountDueFen: 55_917,
+    });
+    expect(await h.store.statusOn(s.identityKey, '2026-09-15')).toMatchObject({ covered: false });
+    expect(await h.store.statusOn(s.identityKey, '2027-03-11')).toMatchObject({ covered: true, status: 'normal' });
+    expect(h.path(exec)).toEqual([
+      'Open',
+      'AwaitPayment',
+      'Timeout',
+      'AfterTimeout',
+      'AwaitPayment',
+      'Settle',
+      'IsSettled',
+      'Done',
+    ]);
+    const t = h.transitions(exec);
+    expect(t.total).toBe(8);
+    counted.push({ path: 'unit: paid 2026-12-10, after day 90 (A-5)', total: t.total, states: h.path(exec) });
+  });
+
+  it('a payment already in the ledger before the token is stored: await-payment resumes at once (A-4)', async () => {
+    const h = newHarness();
+    const s = await scenario(h, 'unit');
+    // Paid at 00:02 on 2026-10-01, three minutes before the sweep opened the case.
+    const notificationId = await pay(h, s.identityKey, 'unit', '2026-10-01T00:02:00+08:00', 54_000);
+    const exec = await h.start(s.caseId);
+    expect(await h.finish(exec)).toEqual({ status: 'SUCCEEDED' });
+    const c = await h.store.getCase(s.caseId);
+    expect(c).toMatchObject({ state: 'completed', taskToken: null, closedOn: '2026-10-01' });
+    expect(c.data.outcome).toMatchObject({
+      decidedBy: 'A-4',
+      paidOn: '2026-10-01', // one day after the 2026-09-30 due date: 0.05 % of 540.00 = 0.27
+      restoredOn: '2026-10-02',
+      coverStarts: '2026-09-01',
+      principalFen: 54_000,
+      lateFeeFen: 27,
+      amountDueFen: 54_027,
+      notificationId,
+    });
+    expect(await h.store.statusOn(s.identityKey, '2026-09-15')).toMatchObject({ covered: true, status: 'normal' });
+    expect(h.issued.map((t) => t.stateName)).toEqual(['AwaitPayment']);
+    expect(h.path(exec)).toEqual(['Open', 'AwaitPayment', 'Settle', 'IsSettled', 'Done']);
+    const t = h.transitions(exec);
+    expect(t.total).toBe(5);
+    counted.push({ path: 'unit: paid before the token was stored', total: t.total, states: h.path(exec) });
+  });
+
+  it('a short payment (settled: false) waits again to the same deadline; the top-up settles it (A-4)', async () => {
+    const h = newHarness();
+    const s = await scenario(h, 'unit');
+    const exec = await h.start(s.caseId);
+    await payAndResume(h, s, 'unit', '2026-10-15T09:00:00+08:00', 40_000);
+    const second = await h.storedToken(s.caseId, h.issued[0]!.token);
+    // Waiting again, with what is left to the end of 2026-11-29 CST (not another 90 days).
+    const again = h.issued[1]!;
+    expect(again.stateName).toBe('AwaitPayment');
+    expect(again.token).toBe(second);
+    const reopened = h.path(exec).filter((n) => n === 'Open');
+    expect(reopened).toHaveLength(2);
+    const openOut = exec.events().filter((e) => e.type === 'StateExited' && e.stateName === 'Open')[1]!.output as {
+      timeoutSeconds: number;
+    };
+    expect(openOut.timeoutSeconds).toBe(
+      (Date.parse('2026-11-30T00:00:00+08:00') - Date.parse('2026-10-15T09:00:00+08:00')) / 1000,
+    );
+    expect((await h.store.getCase(s.caseId)).state).toBe('waiting-payment');
+
+    await h.advanceTo('2026-10-20T11:00:00+08:00');
+    const notificationId = await pay(h, s.identityKey, 'unit', '2026-10-20T11:00:00+08:00', 14_000);
+    h.sfn.sendTaskSuccess(second, { event: 'payment', caseId: s.caseId, notificationId });
+    expect(await h.finish(exec)).toEqual({ status: 'SUCCEEDED' });
+    const c = await h.store.getCase(s.caseId);
+    // The whole 540.00 is in the ledger on 2026-10-20 (day 50): A-4; the late fee counts to that day.
+    expect(c).toMatchObject({ state: 'completed', closedOn: '2026-10-20' });
+    expect(c.data.outcome).toMatchObject({
+      decidedBy: 'A-4',
+      paidOn: '2026-10-20',
+      restoredOn: '2026-10-21',
+      coverStarts: '2026-09-01',
+      principalFen: 54_000,
+      notificationId,
+    });
+    expect(auditLines(await h.audit(s.caseId))).toEqual([
+      `${T0} case-opened:opened | test`,
+      `${T0} case-saved:waiting-payment | A-1:`,
+      `${T0} case-saved:waiting-payment | wait`, // token 1
+      '2026-10-15T01:00:00.000Z case-saved:waiting-payment | wait', // token 2: settle wrote nothing on the short payment
+      '2026-10-20T03:00:00.000Z case-saved:completed | A-4:',
+    ]);
+    expect(h.path(exec)).toEqual([
+      'Open',
+      'AwaitPayment',
+      'Settle',
+      'IsSettled',
+      'Open',
+      'AwaitPayment',
+      'Settle',
+      'IsSettled',
+      'Done',
+    ]);
+    const t = h.transitions(exec);
+    expect(t.total).toBe(9);
+    counted.push({ path: 'unit: short payment, then the top-up', total: t.total, states: h.path(exec) });
+  });
+});
+
+describe('task errors', () => {
+  it('a case the tasks cannot work on ends in NeedsStaffReview; a missing case in Failed, with the task error', async () => {
+    const h = newHarness();
+    const s = await scenario(h, 'unit');
+    const c = await h.store.getCase(s.caseId);
+    await h.store.saveCase({ ...c, data: { ...c.data, months: [] } }, c.version, staff); // no months: Case.DataInvalid
+    const review = await h.start(s.caseId);
+    expect(await h.finish(review)).toMatchObject({
+      status: 'FAILED',
+      error: 'Case.NeedsStaffReview',
+      cause: expect.stringContaining('Case.DataInvalid'),
+    });
+    expect(h.path(review)).toEqual(['Open', 'NeedsStaffReview']);
+    expect((await h.store.getCase(s.caseId)).state).toBe('opened');
+
+    const missing = await h.start('arrears-2026-09-no-such-case');
+    expect(await h.finish(missing)).toMatchObject({ status: 'FAILED', error: 'Case.NotFound' });
+    expect(h.path(missing)).toEqual(['Open', 'Failed']);
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * Shared set-up of the state-machine tests (test/workflows/*): synthesize a small stack with a builder of
+ * infra/state-machines and the real ServiceFunction (bundling skipped), take the definition from the
+ * synthesized template, and run it with the local adapter on a VirtualClock, the task Lambda bound to the
+ * REAL handler code with its store on DynamoDB Local and its clock and callback port on the adapter.
+ *
+ *   const wf = synthWorkflow('functions/tasks/arrears-timer/handler.ts', (s, id, fn) => buildX(s, id, { taskFunction: fn }));
+ *   const h = harness(local, wf, { start: '2026-10-01T00:05:00+08:00', tasks: arrearsTimerTasks });
+ *   const exec = await h.start(caseId);
+ *   const token = await h.storedToken(caseId);           // the token the callback task stored on the case
+ *   await h.advanceTo('2026-11-30T00:00:00+08:00');      // timers on the way fire, the run settles
+ *
+ * STABLE: other workflow tests may import this module. Add to it; do not change or remove an export.
+ */
+import { App, Aspects, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import aslValidator from 'asl-validator';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import type { TaskHandler } from '../../functions/tasks/lib/task.js';
+import { logger } from '../../functions/tasks/lib/task.js';
+import { ServiceFunction } from '../../infra/constructs/service-function.js';
+import {
+  type AslDefinition,
+  type CfnTemplate,
+  type ExecutionHandle,
+  type Json,
+  LocalStepFunctions,
+  SfnApiError,
+  stateMachineFromTemplate,
+  type TaskTokenInfo,
+  type TransitionCount,
+  VirtualClock,
+} from '../../infra/local-sfn/index.js';
+import type { Clock, TaskCallbacks, WorkflowName, WorkflowStarter } from '../../shared/app/ports.js';
+import type { WorkflowDeps } from '../../shared/app/workflows/common.js';
+import { todayCst } from '../../shared/domain/calendar.js';
+import type { AuditRecord, ChangeContext } from '../../shared/store/model.js';
+import { DynamoWorkflowStore } from '../../shared/store/workflow-store.js';
+import type { LocalDynamo } from '../support/dynamodb-local.js';
+
+// The handlers log every task as JSON; the tests read the store, not the logs.
+logger.setLogLevel('SILENT');
+
+export const staff: ChangeContext = {
+  actor: { kind: 'staff', staffId: 'cc-0042', region: '220100' },
+  reason: 'test set-up at the counter',
+};
+
+// ── Synthesis ────────────────────────────────────────────────────────────────
+
+export interface SynthesizedWorkflow {
+  readonly template: CfnTemplate;
+  readonly stateMachineId: string;
+  readonly functionId: string;
+  /** The definition as synthesized (tokens resolved to local values). */
+  readonly definition: AslDefinition;
+  /** The raw CloudFormation resource of the state machine. */
+  readonly resource: { Type: string; Properties?: Record<string, unknown> };
+  /** cdk-nag AwsSolutions errors and warnings on the test stack ("<construct path>: <rule>: <message>"). */
+  readonly nagFindings: string[];
+}
+
+/**
+ * A stack with the workflow's task function (the real ServiceFunction, bundling skipped) and the state
+ * machine `build` makes with it, synthesized with the cdk-nag AwsSolutions checks.
+ */
+export function synthWorkflow(
+  entry: string,
+  build: (scope: Construct, id: string, fn: lambda.IFunction) => sfn.StateMachine,
+): SynthesizedWorkflow {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'WorkflowTest', { env: { region: 'cn-north-1' } });
+  const tasksFn = new ServiceFunction(stack, 'Tasks', {
+    entry,
+    description: `workflow tasks (${entry})`,
+    environment: { CASE_TABLE_NAME: 'jl-cases' },
+  });
+  const sm = build(stack, 'Workflow', tasksFn.fn);
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  const template = Template.fromStack(stack);
+  const annotations = Annotations.fromStack(stack);
+  const nagFindings = [
+    ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+    ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+  ].map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`);
+  const json = template.toJSON() as CfnTemplate;
+  const stateMachineId = stack.getLogicalId(sm.node.defaultChild as CfnElement);
+  const functionId = stack.getLogicalId(tasksFn.fn.node.defaultChild as CfnElement);
+  return {
+    template: json,
+    stateMachineId,
+    functionId,
+    definition: stateMachineFromTemplate(json, stateMachineId).definition,
+    resource: json.Resources![stateMachineId]!,
+    nagFindings,
+  };
+}
+
+/** asl-validator on the synthesized definition (paths and ARNs checked). */
+export function validateAsl(definition: AslDefinition): { isValid: boolean; errors: string } {
+  const r = aslValidator(definition, { checkPaths: true, checkArn: true });
+  return { isValid: r.isValid, errors: r.errorsText('\n') };
+}
+
+// ── Running ──────────────────────────────────────────────────────────────────
+
+export interface Harness {
+  readonly clock: VirtualClock;
+  /** The application clock on the virtual one (today in CST). */
+  readonly appClock: Clock;
+  readonly sfn: LocalStepFunctions;
+  readonly store: DynamoWorkflowStore;
+  readonly deps: WorkflowDeps;
+  /** Tokens as the adapter issued them (state name, execution). */
+  readonly issued: TaskTokenInfo[];
+  /** Executions the tasks started (WorkflowStarter port), recorded only. */
+  readonly started: Array<{ machine: WorkflowName; caseId: string; input: unknown }>;
+  /** Starts the execution of a case (name = case id, input `{caseId}`). */
+  start(caseId: string): Promise<ExecutionHandle>;
+  /** Waits (real time) until the case holds a task token other than `previous`, and returns it. */
+  storedToken(caseId: string, previous?: string | null): Promise<string>;
+  /** Moves the virtual clock to `iso` (timers on the way fire), then lets the run settle. */
+  advanceTo(iso: string): Promise<void>;
+  /** Waits (real time) until `check` holds. */
+  until(check: () => boolean | Promise<boolean>, what: string, timeoutMs?: number): Promise<void>;
+  /** Waits for the end of the execution: its status, and the error and cause when it did not succeed. */
+  finish(exec: ExecutionHandle): Promise<{ status: string; error?: string; cause?: string }>;
+  transitions(exec: ExecutionHandle): TransitionCount;
+  /** The state names entered, in order (top level). */
+  path(exec: ExecutionHandle): string[];
+  /** The audit trail of a case, oldest first. */
+  audit(caseId: string): Promise<AuditRecord[]>;
+}
+
+export interface HarnessOptions {
+  /** ISO instant the virtual clock starts at. */
+  readonly start: string;
+  /** The handler module's task factory (e.g. `arrearsTimerTasks`), given the harness's deps. */
+  readonly tasks: (deps: WorkflowDeps) => { handler: TaskHandler<unknown> };
+}
+
+export function harness(local: LocalDynamo, wf: SynthesizedWorkflow, options: HarnessOptions): Harness {
+  const clock = new VirtualClock({ start: Date.parse(options.start) });
+  const appClock: Clock = { now: () => clock.now(), today: () => todayCst(clock.now()) };
+  const store = new DynamoWorkflowStore({
+    client: local.client,
+    tableName: local.tableName,
+    retry: { maxAttempts: 5, baseDelayMs: 2, maxDelayMs: 20 },
+    now: () => new Date(clock.now()),
+  });
+  const issued: TaskTokenInfo[] = [];
+  const sfn = new LocalStepFunctions({ clock, onTaskToken: (t) => void issued.push(t) });
+  // SendTaskSuccess / SendTaskFailure on the adapter; a token that already ended is 'gone', as on AWS.
+  const answer = (send: () => void): 'resumed' | 'gone' => {
+    try {
+      send();
+      return 'resumed';
+    } catch (e) {
+      if (e instanceof SfnApiError) return 'gone';
+      throw e;
+    }
+  };
+  const callbacks: TaskCallbacks = {
+    succeed: async (token, output) => answer(() => sfn.sendTaskSuccess(token, output as Json)),
+    fail: async (token, error, cause) => answer(() => sfn.sendTaskFailure(token, error, cause)),
+  };
+  const started: Harness['started'] = [];
+  const starter: WorkflowStarter = {
+    async start(machine, caseId, input) {
+      if (started.some((s) => s.machine === machine && s.caseId === caseId)) return { started: false };
+      started.push({ machine, caseId, input });
+      return { started: true };
+    },
+  };
+  const deps: WorkflowDeps = { store, clock: appClock, callbacks, starter };
+  const { handler } = options.tasks(deps);
+  const machine = sfn.createStateMachineFromTemplate(wf.template, wf.stateMachineId, {
+    bindings: { lambdas: { [wf.functionId]: (input) => handler(input) as Promise<Json> } },
+  });
+
+  const until: Harness['until'] = async (check, what, timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await check()) return;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+
+  return {
+    clock,
+    appClock,
+    sfn,
+    store,
+    deps,
+    issued,
+    started,
+    start: (caseId) => sfn.startExecution({ stateMachine: machine.name, name: caseId, input: { caseId } }),
+    async storedToken(caseId, previous) {
+      let token: string | null = null;
+      await until(async () => {
+        token = (await store.getCase(caseId)).taskToken;
+        return token !== null && token !== previous;
+      }, `a task token on ${caseId}`);
+      return token!;
+    },
+    async advanceTo(iso) {
+      await clock.advanceTo(Date.parse(iso));
+    },
+    until,
+    async finish(exec) {
+      const d = await exec.done;
+      return d.status === 'SUCCEEDED' ? { status: d.status } : { status: d.status, error: d.error, cause: d.cause };
+    },
+    transitions: (exec) => sfn.countTransitions(exec.executionArn),
+    path: (exec) =>
+      exec
+        .events()
+        .filter((e) => e.type === 'StateEntered' && e.scope === '')
+        .map((e) => e.stateName!),
+    audit: async (caseId) => (await store.auditTrail({ caseId })).items as AuditRecord[],
+  };
+}
+
+/**
+ * An audit trail as `<ISO instant> <action> | <reason>` lines in time order (records of one instant, e.g.
+ * the case opened and its first task on the same virtual millisecond, have no order: sorted by text).
+ * `reasonChars` keeps the start of each reason (default 4: the rule id, e.g. `A-4:`; 0 drops it).
+ */
+export function auditLines(records: readonly AuditRecord[], reasonChars = 4): string[] {
+  return records
+    .map((r) => `${r.at} ${r.action}${reasonChars > 0 ? ` | ${r.reason.slice(0, reasonChars)}` : ''}`)
+    .sort();
+}
+
+/** A fresh valid Chinese ID number (GB 11643 checksum) per scenario, so tests never share a person. */
+let seq = 0;
+export function newIdentityKey(birth = '19800412'): string {
+  const body = `220102${birth}${String(100 + (seq++ % 900)).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = body.split('').reduce((s, d, i) => s + Number(d) * weights[i]!, 0);
+  return `CN:${body}${'10X98765432'[sum % 11]}`;
+}
+
+export function uid(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
+}
