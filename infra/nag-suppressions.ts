@@ -23,6 +23,16 @@ export function suppressFindings(stack: Stack): void {
       ],
     },
     {
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'Scoped wildcards the services require: the scheduler may invoke any version of the one daily-sweep function; the collection window writes its Distributed Map results and reports under its own bucket prefix and manages its own child executions (Map Runs), whose names are generated.',
+      appliesTo: [
+        { regex: '/^Resource::<WorkflowsDailySweepFn[A-Za-z0-9]+\\.Arn>:\\*$/' },
+        { regex: '/^Resource::<WorkflowsRosters[A-Za-z0-9]+\\.Arn>\\/collection-window\\/.*\\*$/' },
+        { regex: '/^Resource::arn:<AWS::Partition>:states:.*:execution:.*WorkflowsCollectionWindow.*$/' },
+      ],
+    },
+    {
       id: 'AwsSolutions-L1',
       reason: 'The design fixes Node.js 22 (NODEJS_22_X) for every function until the team moves runtimes together.',
     },

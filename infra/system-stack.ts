@@ -1,6 +1,6 @@
 /**
- * The whole system in one stack: the case table, tax-payment intake, the staff API and alarms. The state
- * machines, their task functions and the schedules join as issue 5 lands them.
+ * The whole system in one stack: the case table, tax-payment intake, the staff API, the long-running
+ * cases (state machines, their task functions, the daily sweep and the schedules) and alarms.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -11,6 +11,7 @@ import { TaxPaymentIntake } from './constructs/intake.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { ServiceFunction } from './constructs/service-function.js';
 import { StaffApi, type StaffIdentityProvider } from './constructs/staff-api.js';
+import { Workflows } from './constructs/workflows.js';
 import { suppressFindings } from './nag-suppressions.js';
 
 export class SystemStack extends Stack {
@@ -18,6 +19,7 @@ export class SystemStack extends Stack {
   readonly intake: TaxPaymentIntake;
   readonly staffApi: StaffApi;
   readonly monitoring: Monitoring;
+  readonly workflows: Workflows;
 
   constructor(scope: Construct, id: string, props: StackProps & { identity: StaffIdentityProvider }) {
     super(scope, id, props);
@@ -47,6 +49,19 @@ export class SystemStack extends Stack {
       this.data.grantStoreAccess(fn.fn, readOnly ? 'read' : 'read-write');
       this.monitoring.lambdaFunction(`Api${route.operationId}`, fn.fn, `staff API ${route.operationId}`);
     }
+
+    const windowFeeYears = (this.node.tryGetContext('windowFeeYears') as number[] | undefined) ?? [2027];
+    this.workflows = new Workflows(this, 'Workflows', { data: this.data, monitoring: this.monitoring, windowFeeYears });
+    // Intake starts the arrears timer for a short payment and resumes cases waiting for a payment.
+    this.workflows.allowStart(intakeFn.fn, 'arrears-timer');
+    this.workflows.allowCallbacks(intakeFn.fn, 'arrears-timer');
+    this.workflows.allowCallbacks(intakeFn.fn, 'retirement-transfer');
+    // Only the routes that start or resume a workflow may.
+    const api = (op: string) => this.staffApi.functions.get(op)!.fn;
+    this.workflows.allowStart(api('openRetirementApplication'), 'retirement-transfer');
+    this.workflows.allowCallbacks(api('recordRetirementChoice'), 'retirement-transfer');
+    this.workflows.allowStart(api('fileDeferralAgreement'), 'bankruptcy-deferral');
+    this.workflows.allowCallbacks(api('endDeferralAgreement'), 'bankruptcy-deferral');
 
     suppressFindings(this);
   }

@@ -8,6 +8,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_TABLE } from '../../functions/api/routes.js';
 import { buildApp } from '../../infra/app.js';
+import { type CfnTemplate, stateMachinesFromTemplate } from '../../infra/local-sfn/index.js';
 import { CASE_TABLE } from '../../shared/store/table.js';
 
 const synth = (context: Record<string, unknown>) => {
@@ -204,5 +205,77 @@ describe('cdk-nag AwsSolutions', () => {
       ];
       expect(findings.map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`)).toEqual([]);
     }
+  });
+});
+
+describe('workflows', () => {
+  it('five Standard state machines, logging ALL with tracing, each definition valid ASL', async () => {
+    const { default: aslValidator } = (await import('asl-validator')) as unknown as {
+      default: (d: unknown) => { isValid: boolean; errorsText: () => string };
+    };
+    const machines = Object.values(china.template.findResources('AWS::StepFunctions::StateMachine')) as Array<{
+      Properties: {
+        StateMachineType?: string;
+        LoggingConfiguration: { Level: string };
+        TracingConfiguration: { Enabled: boolean };
+        DefinitionString: unknown;
+      };
+    }>;
+    expect(machines).toHaveLength(5);
+    for (const m of machines) {
+      expect(m.Properties.StateMachineType ?? 'STANDARD').toBe('STANDARD');
+      expect(m.Properties.LoggingConfiguration.Level).toBe('ALL');
+      expect(m.Properties.TracingConfiguration.Enabled).toBe(true);
+      expect(m.Properties.DefinitionString).toBeDefined();
+    }
+    // The definitions with their intrinsic functions resolved, as the local runtime and the tests run them.
+    const resolved = stateMachinesFromTemplate(china.template.toJSON() as CfnTemplate);
+    for (const [id, m] of Object.entries(resolved)) {
+      const r = aslValidator(m.definition);
+      expect(r.isValid, `${id}: ${r.isValid ? '' : r.errorsText()}`).toBe(true);
+      const text = JSON.stringify(m.definition);
+      expect(text).not.toMatch(/JSONata|"Assign"/);
+    }
+  });
+
+  it('the daily sweep and every region’s collection-window start run on Asia/Shanghai time', () => {
+    const schedules = Object.values(china.template.findResources('AWS::Scheduler::Schedule')) as Array<{
+      Properties: { ScheduleExpression: string; ScheduleExpressionTimezone: string };
+    }>;
+    expect(schedules.map((s) => s.Properties.ScheduleExpression)).toContain('cron(5 0 * * ? *)');
+    // Fee year 2027: the window opens on 2026-10-01 in each of the 12 regions (JL21 §1, TL22 §2(1)1).
+    expect(schedules.filter((s) => s.Properties.ScheduleExpression === 'at(2026-10-01T00:00:00)')).toHaveLength(12);
+    for (const s of schedules) expect(s.Properties.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
+  });
+
+  it('only the functions that start or resume a workflow may; nobody gets states:* ', () => {
+    const starters = statements(china.template).filter((s) => actions(s).includes('states:StartExecution'));
+    expect(starters.length).toBeGreaterThanOrEqual(5);
+    const callbacks = statements(china.template).filter((s) => actions(s).includes('states:SendTaskSuccess'));
+    expect(callbacks.length).toBeGreaterThanOrEqual(4);
+    for (const s of [...starters, ...callbacks]) expect(s.Resource).not.toBe('*');
+  });
+
+  it('alarms on every state machine’s failed and timed-out executions', () => {
+    const alarms = Object.values(china.template.findResources('AWS::CloudWatch::Alarm')) as Array<{
+      Properties: { MetricName: string };
+    }>;
+    expect(alarms.filter((a) => a.Properties.MetricName === 'ExecutionsFailed')).toHaveLength(5);
+    expect(alarms.filter((a) => a.Properties.MetricName === 'ExecutionsTimedOut')).toHaveLength(5);
+  });
+
+  it('keeps rosters and reports in a KMS-encrypted, versioned, private bucket', () => {
+    china.template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
   });
 });

@@ -9,7 +9,7 @@ import type { DecisionResult } from '../../rules/engine.js';
 import { InputError } from '../../rules/errors.js';
 import { decide } from '../../rules/registry.js';
 import type { Case } from '../../store/model.js';
-import { caseInRegion, caseView, resume } from './cases.js';
+import { caseInRegion, caseView } from './cases.js';
 import {
   changeContext,
   type Created,
@@ -182,9 +182,10 @@ export async function endDeferralAgreement(
     })),
   };
   const decisions = { 'bankruptcy-deferral': summary(first) };
-  if (c.taskToken) await resume(deps, c, { event: 'agreement-ended', ...end });
+  // Record the end first, then resume: the execution's End task reads data.end from the case, so it must
+  // be there when the execution wakes (and stays there if a retry of End runs later).
   const token = c.taskToken;
-  const saved: Case = await deps.store.updateCase(
+  let saved: Case = await deps.store.updateCase(
     caseId,
     (cur) =>
       cur.data.end
@@ -193,10 +194,22 @@ export async function endDeferralAgreement(
             ...cur,
             state: cur.state === 'in-force' ? 'ended' : cur.state,
             wait: cur.state === 'in-force' ? null : cur.wait,
-            taskToken: cur.taskToken === token ? null : cur.taskToken,
             data: { ...cur.data, end, endDecisions: decisions },
           },
     changeContext(staff, `${body.cause} on ${body.endedOn}: ${body.note}`, first.trace),
   );
+  if (token && saved.taskToken === token) {
+    const outcome = await deps.callbacks.succeed(token, { event: 'agreement-ended', ...end });
+    saved = await deps.store.updateCase(
+      caseId,
+      (cur) => (cur.taskToken === token ? { ...cur, taskToken: null } : null),
+      changeContext(
+        staff,
+        outcome === 'resumed'
+          ? 'the waiting execution was resumed with the end of the agreement'
+          : 'the execution no longer waited (timed out or finished); the end is recorded on the case for it',
+      ),
+    );
+  }
   return { case: caseView(saved), decisions };
 }
