@@ -1,0 +1,273 @@
+/**
+ * The local runtime (issue 6): DynamoDB Local with the case table, the five state machines of the synthesized
+ * stack on the local Step Functions adapter (Task states bound to the real task handlers), the staff API on
+ * node:http calling the real route handlers, tax payment notifications through `POST /_events`, and one clock
+ * (a VirtualClock that follows real time and can be moved: `POST /_clock/advance`).
+ *
+ *   const rt = await startLocalRuntime({ inMemory: true, apiPort: 0 });
+ *   rt.apiUrl; rt.tokens;    // dev tokens, one per role and region
+ *   await rt.stop();
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { useStaffDeps } from '../../functions/api/deps.js';
+import { logger as taskLogger } from '../../functions/tasks/lib/task.js';
+import { createPaymentIntake, type IntakeLog } from '../../shared/app/intake/index.js';
+import type { Clock, DeadLetters } from '../../shared/app/ports.js';
+import type { WorkflowDeps } from '../../shared/app/workflows/common.js';
+import { todayCst } from '../../shared/domain/calendar.js';
+import { TAX_PAYMENT_DETAIL_TYPE, TAX_PAYMENT_SOURCE } from '../../shared/schemas/events.js';
+import { DynamoWorkflowStore } from '../../shared/store/workflow-store.js';
+import { type Duration, durationToMs, LocalStepFunctions, VirtualClock } from '../local-sfn/index.js';
+import { type LocalDynamoServer, startLocalDynamo } from './dynamo.js';
+import { createRequestListener, type Reply } from './http-api.js';
+import { createTokenAuthority, type DevToken, devTokens } from './tokens.js';
+import { localCallbacks, localStarter, registerMachines, synthesizeMachines } from './workflows.js';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface LocalRuntimeOptions {
+  /** Port of the staff API on 127.0.0.1 (0 = a free one). Default 3000. */
+  readonly apiPort?: number;
+  /** Port of DynamoDB Local (default: a free one). */
+  readonly dynamoPort?: number;
+  /** Keep nothing: DynamoDB Local in memory, a temporary folder for the rosters. */
+  readonly inMemory?: boolean;
+  /** Folder of the kept data (default `.local` in the repository): `dynamodb/`, `s3/`. */
+  readonly dataDir?: string;
+  readonly tableName?: string;
+  /** Where the clock starts (ISO instant or epoch ms); default now. */
+  readonly clockStart?: string | number;
+  /** Let the clock follow real time between moves (default true; a test may turn it off). */
+  readonly followRealTime?: boolean;
+  /** Regions the dev tokens are made for (default 220100 and 220200). */
+  readonly tokenRegions?: readonly string[];
+  /** Readable log lines (default: console.log with the clock time). */
+  readonly log?: (line: string) => void;
+  /** Keep the handlers' JSON logs (default: warnings and errors only). */
+  readonly verbose?: boolean;
+}
+
+export interface LocalRuntime {
+  readonly apiUrl: string;
+  readonly dynamoEndpoint: string;
+  readonly tableName: string;
+  readonly tokens: readonly DevToken[];
+  readonly clock: VirtualClock;
+  readonly sfn: LocalStepFunctions;
+  readonly store: DynamoWorkflowStore;
+  /** Moves the clock (timers on the way fire) and returns the new instant. */
+  advance(by: Duration): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** A tax payment notification as POSTed: an EventBridge event, the envelope's own fields filled in when absent. */
+function envelope(event: Record<string, unknown>, now: number): Record<string, unknown> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': TAX_PAYMENT_DETAIL_TYPE,
+    source: TAX_PAYMENT_SOURCE,
+    account: '000000000000',
+    time: new Date(now).toISOString(),
+    region: 'cn-north-1',
+    resources: [],
+    ...event,
+  };
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const clock = new VirtualClock({ start: options.clockStart ?? Date.now() });
+  const log =
+    options.log ?? ((line: string) => console.log(`[${new Date(clock.now()).toISOString().slice(0, 19)}Z] ${line}`));
+  if (!options.verbose) {
+    taskLogger.setLogLevel('WARN');
+    // The staff API's logger (functions/lib/http.ts) reads its level when its handler module is first imported.
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  }
+
+  const dataDir = resolve(options.dataDir ?? join(REPO_ROOT, '.local'));
+  const s3Root = options.inMemory ? mkdtempSync(join(tmpdir(), 'jl-local-s3-')) : join(dataDir, 's3');
+  if (!options.inMemory) mkdirSync(s3Root, { recursive: true });
+
+  const stops: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s();
+    stops.length = 0;
+  };
+
+  try {
+    const dynamo: LocalDynamoServer = await startLocalDynamo({
+      dataDir: options.inMemory ? null : join(dataDir, 'dynamodb'),
+      port: options.dynamoPort,
+      tableName: options.tableName ?? 'jl-cases',
+    });
+    stops.push(() => dynamo.stop());
+    if (options.inMemory) stops.push(() => rmSync(s3Root, { recursive: true, force: true }));
+    log(`DynamoDB Local on ${dynamo.endpoint} (${dynamo.dataDir ?? 'in memory'}), table ${dynamo.tableName}`);
+
+    const appClock: Clock = { now: () => clock.now(), today: () => todayCst(clock.now()) };
+    const store = new DynamoWorkflowStore({
+      client: dynamo.client,
+      tableName: dynamo.tableName,
+      now: () => new Date(clock.now()),
+    });
+
+    const sfn = new LocalStepFunctions({
+      clock,
+      s3Root,
+      onTaskToken: (t) => log(`waiting for a callback: ${t.executionName} at ${t.stateName}`),
+    });
+    stops.push(() => sfn.dispose());
+    const names = new Map();
+    const starter = localStarter(sfn, names, log);
+    const callbacks = localCallbacks(sfn, log);
+    const deps: WorkflowDeps = { store, clock: appClock, callbacks, starter };
+    const synth = synthesizeMachines();
+    for (const [w, n] of registerMachines(sfn, synth, deps, s3Root, log)) names.set(w, n);
+    log(`state machines: ${[...names.keys()].join(', ')}`);
+
+    useStaffDeps({ store, workflows: starter, callbacks, clock: appClock });
+    stops.push(() => useStaffDeps(undefined));
+
+    const deadLetters: DeadLetters & { readonly items: Array<{ reason: string }> } = {
+      items: [],
+      async send(_body, reason) {
+        this.items.push({ reason });
+        log(`notification dead-lettered: ${reason}`);
+      },
+    };
+    const intakeLog: IntakeLog = options.verbose
+      ? {
+          info: (m, a) => log(`${m} ${JSON.stringify(a ?? {})}`),
+          warn: (m, a) => log(`${m} ${JSON.stringify(a ?? {})}`),
+          error: (m, a) => log(`${m} ${JSON.stringify(a ?? {})}`),
+        }
+      : { info: () => undefined, warn: (m) => log(`intake: ${m}`), error: (m) => log(`intake: ${m}`) };
+    const intake = createPaymentIntake({
+      store,
+      callbacks,
+      workflows: starter,
+      deadLetters,
+      clock: appClock,
+      log: intakeLog,
+    });
+
+    // One clock: moves (advance, real-time ticks) run one after the other.
+    let offsetMs = clock.now() - Date.now();
+    let moving: Promise<unknown> = Promise.resolve();
+    const move = (to: () => number) => {
+      const next = moving.then(() => clock.advanceTo(Math.max(clock.now(), to())));
+      moving = next.catch(() => undefined);
+      return next;
+    };
+    const advance = async (by: Duration): Promise<number> => {
+      const ms = durationToMs(by);
+      if (!(ms >= 0)) throw new Error('the clock only moves forward');
+      await move(() => clock.now() + ms);
+      offsetMs = clock.now() - Date.now();
+      log(`clock advanced by ${JSON.stringify(by)} to ${new Date(clock.now()).toISOString()}`);
+      return clock.now();
+    };
+    if (options.followRealTime ?? true) {
+      const tick = setInterval(() => void move(() => Date.now() + offsetMs), 1_000);
+      tick.unref();
+      stops.push(async () => {
+        clearInterval(tick);
+        await moving;
+      });
+    }
+
+    const clockView = () => ({ now: new Date(clock.now()).toISOString(), today: todayCst(clock.now()) });
+    const internal: Record<string, (body: unknown, method: string) => Promise<Reply>> = {
+      '/_clock': async () => ({ status: 200, body: clockView() }),
+      '/_clock/advance': async (body, method) => {
+        if (method !== 'POST') return { status: 405, body: { title: 'use POST' } };
+        const d = body as Duration;
+        const keys = ['days', 'hours', 'minutes', 'seconds', 'ms'] as const;
+        const bad =
+          !d ||
+          typeof d !== 'object' ||
+          !keys.some((k) => typeof d[k] === 'number') ||
+          keys.some((k) => d[k] !== undefined && !(typeof d[k] === 'number' && d[k]! >= 0));
+        if (bad)
+          return {
+            status: 400,
+            headers: { 'content-type': 'application/problem+json' },
+            body: { title: 'Bad request', status: 400, detail: 'give {"days": n} (or hours, minutes, seconds), n ≥ 0' },
+          };
+        await advance(d);
+        return { status: 200, body: clockView() };
+      },
+      '/_events': async (body, method) => {
+        if (method !== 'POST') return { status: 405, body: { title: 'use POST' } };
+        const events = Array.isArray(body) ? body : [body];
+        const outcomes = [];
+        for (const e of events) {
+          const event = envelope((e ?? {}) as Record<string, unknown>, clock.now());
+          try {
+            const outcome = await intake.handleMessage(JSON.stringify(event), { messageId: String(event.id) });
+            log(
+              outcome.kind === 'processed'
+                ? `payment notification ${String(event.id)}: ${outcome.persons.length} person(s) processed`
+                : `payment notification ${String(event.id)} malformed: ${outcome.reason}`,
+            );
+            outcomes.push(outcome);
+          } catch (err) {
+            log(`payment notification ${String(event.id)} failed (SQS would redeliver it): ${(err as Error).message}`);
+            return {
+              status: 503,
+              headers: { 'content-type': 'application/problem+json' },
+              body: { title: 'Intake incomplete', status: 503, detail: (err as Error).message, outcomes },
+            };
+          }
+        }
+        const malformed = outcomes.some((o) => o.kind === 'malformed');
+        return { status: malformed ? 422 : 200, body: Array.isArray(body) ? outcomes : outcomes[0] };
+      },
+    };
+
+    const authority = createTokenAuthority();
+    const tokens = await devTokens(authority, options.tokenRegions ?? ['220100', '220200']);
+    const server: Server = createServer(
+      createRequestListener({ repoRoot: REPO_ROOT, tokens: authority, log, internal }),
+    );
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(options.apiPort ?? 3000, '127.0.0.1', () => ok());
+    });
+    stops.push(
+      () =>
+        new Promise<void>((ok) => {
+          server.close(() => ok());
+          server.closeAllConnections();
+        }),
+    );
+    const addr = server.address();
+    const apiUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    log(`staff API on ${apiUrl}`);
+
+    let stopped: Promise<void> | undefined;
+    return {
+      apiUrl,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName: dynamo.tableName,
+      tokens,
+      clock,
+      sfn,
+      store,
+      advance,
+      stop: () => {
+        stopped ??= stopAll().then(() => log('stopped'));
+        return stopped;
+      },
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}

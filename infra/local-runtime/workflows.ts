@@ -1,0 +1,154 @@
+/**
+ * The five state machines of the synthesized stack on the local Step Functions adapter, their Task states
+ * bound to the real task handlers (functions/tasks/*) with the local store and ports.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { arrearsTimerTasks } from '../../functions/tasks/arrears-timer/handler.js';
+import { bankruptcyDeferralTasks } from '../../functions/tasks/bankruptcy-deferral/handler.js';
+import { collectionWindowTasks } from '../../functions/tasks/collection-window/handler.js';
+import type { TaskHandler } from '../../functions/tasks/lib/task.js';
+import { retirementTransferTasks } from '../../functions/tasks/retirement-transfer/handler.js';
+import { unemploymentContributionTasks } from '../../functions/tasks/unemployment-contributions/handler.js';
+import type { TaskCallbacks, WorkflowName, WorkflowStarter } from '../../shared/app/ports.js';
+import type { WorkflowDeps } from '../../shared/app/workflows/common.js';
+import { buildApp } from '../app.js';
+import {
+  type CfnTemplate,
+  type Json,
+  type LocalStepFunctions,
+  SfnApiError,
+  type TaskFunction,
+} from '../local-sfn/index.js';
+
+type Log = (line: string) => void;
+
+const TASKS: Record<WorkflowName, (deps: WorkflowDeps) => { handler: TaskHandler<unknown> }> = {
+  'arrears-timer': arrearsTimerTasks,
+  'retirement-transfer': retirementTransferTasks,
+  'bankruptcy-deferral': bankruptcyDeferralTasks,
+  'unemployment-contributions': unemploymentContributionTasks,
+  'collection-window': collectionWindowTasks,
+};
+
+export interface SynthesizedMachines {
+  readonly template: CfnTemplate;
+  /** Per workflow: the state machine's and its task function's logical ids. */
+  readonly machines: ReadonlyMap<WorkflowName, { stateMachineId: string; functionId: string }>;
+  /** Logical id of the rosters bucket (collection window), when there is one. */
+  readonly bucketId?: string;
+}
+
+/** `buildApp` with bundling skipped (no esbuild, no Docker), as the workflow tests synthesize. */
+export function synthesizeMachines(): SynthesizedMachines {
+  const app = new App({
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      staffOidcIssuer: 'https://idp.local.invalid/jl-medical-insurance',
+      staffOidcAudience: 'jl-mi-staff-console',
+    },
+  });
+  const { stack } = buildApp(app);
+  const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
+  const machines = new Map<WorkflowName, { stateMachineId: string; functionId: string }>();
+  for (const [w, sm] of stack.workflows.machines) {
+    const fn = stack.workflows.taskFunctions.get(w)!;
+    machines.set(w, {
+      stateMachineId: stack.getLogicalId(sm.node.defaultChild as CfnElement),
+      functionId: stack.getLogicalId(fn.fn.node.defaultChild as CfnElement),
+    });
+  }
+  const bucketId = stack.getLogicalId(stack.workflows.bucket.node.defaultChild as CfnElement);
+  return { template, machines, bucketId };
+}
+
+export const LOCAL_ROSTER_BUCKET = 'local-rosters';
+
+/** WorkflowStarter on the adapter: the case id is the execution name, so a second start is harmless. */
+export function localStarter(sfn: LocalStepFunctions, names: Map<WorkflowName, string>, log: Log): WorkflowStarter {
+  return {
+    async start(machine, caseId, input) {
+      const stateMachine = names.get(machine);
+      if (!stateMachine) throw new Error(`no local state machine for ${machine}`);
+      try {
+        const exec = await sfn.startExecution({ stateMachine, name: caseId, input: input as Json });
+        log(`workflow ${machine} started for ${caseId}`);
+        void exec.done.then((d) =>
+          log(`workflow ${machine} ${caseId} ended ${d.status}${d.error ? ` (${d.error}: ${d.cause ?? ''})` : ''}`),
+        );
+        return { started: true };
+      } catch (e) {
+        if (e instanceof SfnApiError && e.code === 'ExecutionAlreadyExists') return { started: false };
+        throw e;
+      }
+    },
+  };
+}
+
+/** TaskCallbacks on the adapter: a token that already ended (InvalidToken, TaskTimedOut, …) is 'gone'. */
+export function localCallbacks(sfn: LocalStepFunctions, log: Log): TaskCallbacks {
+  const answer = (what: string, send: () => void): 'resumed' | 'gone' => {
+    try {
+      send();
+      log(`callback ${what}: resumed`);
+      return 'resumed';
+    } catch (e) {
+      if (e instanceof SfnApiError) {
+        log(`callback ${what}: gone (${e.code})`);
+        return 'gone';
+      }
+      throw e;
+    }
+  };
+  return {
+    succeed: async (token, output) => answer('success', () => sfn.sendTaskSuccess(token, (output ?? {}) as Json)),
+    fail: async (token, error, cause) => answer(`failure ${error}`, () => sfn.sendTaskFailure(token, error, cause)),
+  };
+}
+
+/** Registers the five machines; returns workflow name → local state machine name. */
+export function registerMachines(
+  sfn: LocalStepFunctions,
+  synth: SynthesizedMachines,
+  deps: WorkflowDeps,
+  s3Root: string,
+  log: Log,
+): Map<WorkflowName, string> {
+  const putObject: TaskFunction = async (params) => {
+    const { Bucket: b, Key, Body } = params as { Bucket: string; Key: string; Body: unknown };
+    const file = join(s3Root, b, Key);
+    await mkdir(join(file, '..'), { recursive: true });
+    await writeFile(file, typeof Body === 'string' ? Body : JSON.stringify(Body));
+    return { ETag: '"local"' };
+  };
+  const names = new Map<WorkflowName, string>();
+  for (const [w, ids] of synth.machines) {
+    const { handler } = TASKS[w](deps);
+    const bound: TaskFunction = async (input) => {
+      const i = (input ?? {}) as { task?: string; caseId?: string };
+      const what = `task ${w}.${i.task ?? '?'}${i.caseId ? ` ${i.caseId}` : ''}`;
+      try {
+        const out = (await handler(input)) as Json;
+        log(what);
+        return out;
+      } catch (e) {
+        log(`${what} failed: ${(e as Error).name}: ${(e as Error).message}`);
+        throw e;
+      }
+    };
+    const machine = sfn.createStateMachineFromTemplate(synth.template, ids.stateMachineId, {
+      name: w,
+      values: synth.bucketId ? { [synth.bucketId]: LOCAL_ROSTER_BUCKET } : {},
+      bindings: {
+        lambdas: { [ids.functionId]: bound },
+        integrations: {
+          'arn:aws:states:::aws-sdk:s3:putObject': putObject,
+          'arn:aws-cn:states:::aws-sdk:s3:putObject': putObject,
+        },
+      },
+    });
+    names.set(w, machine.name);
+  }
+  return names;
+}
