@@ -32,6 +32,19 @@ export const rawParamValue = z.object({
 });
 export type RawParamValue = z.input<typeof rawParamValue>;
 
+/** One parameter value, positionally: the shape every area file writes its values in. */
+export function paramValue(
+  name: string,
+  set: string,
+  region: string,
+  from: string,
+  value: unknown,
+  source: RawParamValue['source'],
+  to?: string,
+): RawParamValue {
+  return { name, set, region, from, ...(to ? { to } : {}), value, source };
+}
+
 /** What a parameter is, and the schema its values must satisfy (and are transformed by). */
 export interface ParamDefinition<T = unknown> {
   readonly name: string;

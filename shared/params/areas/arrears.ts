@@ -9,20 +9,14 @@
  */
 import * as z from 'zod';
 import { employeeMode } from '../../schemas/common.js';
-import { type ParamArea, type RawParamValue, defineParam } from '../types.js';
+import { type ParamArea, defineParam, paramValue } from '../types.js';
 import { dateValue, ratioValue } from '../values.js';
 
 const JL = '220000';
 const TL = '211200';
 
-const v = (
-  name: string,
-  set: string,
-  region: string,
-  from: string,
-  value: unknown,
-  source: RawParamValue['source'],
-): RawParamValue => ({ name, set, region, from, value, source });
+// The shared positional constructor, short because the tables below are long.
+const v = paramValue;
 
 /** The causes a refund application can name (F-1, F-3). */
 export const refundReason = z.enum([

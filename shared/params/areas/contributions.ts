@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { calendarDate } from '../../schemas/common.js';
-import { type ParamArea, type RawParamValue, defineParam } from '../types.js';
+import { type ParamArea, type RawParamValue, defineParam, paramValue } from '../types.js';
 import { countValue, daysValue, ratioValue, yuanValue } from '../values.js';
 
 const JL = '220000';
@@ -31,23 +31,8 @@ const assistanceSubsidy = z.object({
 /** C-12: 近亲属 as the Civil Code Art.1045 lists them, plus the account holder. */
 export const accountRelations = ['self', 'spouse', 'parent', 'child', 'sibling', 'grandparent', 'grandchild'] as const;
 
-const v = (
-  name: string,
-  set: string,
-  region: string,
-  from: string,
-  value: unknown,
-  source: RawParamValue['source'],
-  to?: string,
-): RawParamValue => ({
-  name,
-  set,
-  region,
-  from,
-  ...(to ? { to } : {}),
-  value,
-  source,
-});
+// The shared positional constructor, short because the tables below are long.
+const v = paramValue;
 
 /**
  * FLX25 closing paragraph: “其中缴费基数、费率以及涉及的生育保险待遇，自2025年全省上年度全口径城镇单位就业人员

@@ -6,21 +6,14 @@
  * change it without code.
  */
 import * as z from 'zod';
-import { defineParam, type ParamArea, type RawParamValue } from '../types.js';
+import { defineParam, type ParamArea, paramValue } from '../types.js';
 import { countValue, daysValue } from '../values.js';
 
 const JL = '220000';
 const TL = '211200';
 
-const v = (
-  name: string,
-  set: string,
-  region: string,
-  from: string,
-  value: unknown,
-  source: RawParamValue['source'],
-  to?: string,
-): RawParamValue => ({ name, set, region, from, ...(to ? { to } : {}), value, source });
+// The shared positional constructor, short because the tables below are long.
+const v = paramValue;
 
 /** The kinds of place a person may enroll at (E-2, E-3). */
 export const enrollmentPlace = z.enum(['hukou', 'residence', 'employment', 'study']);

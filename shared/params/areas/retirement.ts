@@ -8,29 +8,14 @@
  */
 import * as z from 'zod';
 import { yearMonth } from '../../schemas/common.js';
-import { type ParamArea, type RawParamValue, defineParam } from '../types.js';
+import { type ParamArea, defineParam, paramValue } from '../types.js';
 import { countValue, ratioValue } from '../values.js';
 
 const JL = '220000';
 const TL = '211200';
 
-const v = (
-  name: string,
-  set: string,
-  region: string,
-  from: string,
-  value: unknown,
-  source: RawParamValue['source'],
-  to?: string,
-): RawParamValue => ({
-  name,
-  set,
-  region,
-  from,
-  ...(to ? { to } : {}),
-  value,
-  source,
-});
+// The shared positional constructor, short because the tables below are long.
+const v = paramValue;
 
 /** One group of the R-9 schedule: base age, first birth month delayed, months per step, cap. */
 const ageGroup = z.object({

@@ -1,26 +1,13 @@
 /** Waiting-period parameters (W-1…W-9), per policy set. */
 import * as z from 'zod';
-import { type ParamArea, type RawParamValue, defineParam } from '../types.js';
+import { type ParamArea, defineParam, paramValue } from '../types.js';
 import { countValue, daysValue } from '../values.js';
 
 const JL = '220000';
 const TL = '211200';
 
-const v = (
-  name: string,
-  set: string,
-  region: string,
-  from: string,
-  value: unknown,
-  source: RawParamValue['source'],
-): RawParamValue => ({
-  name,
-  set,
-  region,
-  from,
-  value,
-  source,
-});
+// The shared positional constructor, short because the tables below are long.
+const v = paramValue;
 
 /** Subsidised resident groups named by TL22 §2(1)1 (W-3). */
 export const assistanceKind = z
