@@ -6,13 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrearsTimerTasks } from '../../functions/tasks/arrears-timer/handler.js';
 import { buildArrearsTimerStateMachine } from '../../infra/state-machines/arrears-timer.js';
-import type { CaseInput } from '../../shared/store/model.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
+import { openUnpaidSeptember } from '../support/fixtures.js';
 import {
   type Harness,
   auditLines,
   harness,
-  newIdentityKey,
   type SynthesizedWorkflow,
   staff,
   synthWorkflow,
@@ -42,60 +41,8 @@ const newHarness = () => harness(local, wf, { start: START, tasks: arrearsTimerT
 
 type Mode = 'unit' | 'flexible';
 
-/** A person in Changchun, months paid to 2026-08, September unpaid: the case as the sweep opens it. */
-async function scenario(h: Harness, mode: Mode) {
-  const identityKey = newIdentityKey();
-  const enrollmentId = uid('enr');
-  await h.store.createEnrollment(
-    {
-      enrollmentId,
-      identityKey,
-      scheme: 'employee',
-      mode,
-      region: '220100',
-      ...(mode === 'flexible' ? { flexibleMode: 'combined' as const } : { unitId: 'U-220100-0001' }),
-      enrolledOn: '2020-01-01',
-      statusHistory: [
-        {
-          status: 'normal',
-          from: '2020-01-01',
-          rules: [{ id: 'E-1', cites: 'JL26 Art.4' }],
-          reason: { zh: '参保', en: 'enrolled' },
-        },
-      ],
-      coverPeriods: [
-        {
-          start: '2020-01-01',
-          end: null,
-          rules: [{ id: 'W-4', cites: 'JL26 Art.10, Art.20' }],
-          reason: { zh: '按月足额缴费', en: 'months paid on time' },
-        },
-      ],
-    },
-    staff,
-  );
-  const caseId = uid('arrears-2026-09');
-  const c: CaseInput = {
-    caseId,
-    caseType: 'arrears',
-    region: '220100',
-    subject: { kind: 'person', identityKey },
-    state: 'opened',
-    openedOn: '2026-10-01',
-    wait: null,
-    taskToken: null,
-    data: {
-      identityKey,
-      enrollmentId,
-      mode,
-      ...(mode === 'flexible' ? { flexibleMode: 'combined' } : { unitId: 'U-220100-0001' }),
-      months: [{ feeMonth: '2026-09', baseFen: 600_000, paidFen: 0 }],
-      firstUnpaidDay: '2026-09-01',
-    },
-  };
-  await h.store.openCase(c, staff);
-  return { identityKey, enrollmentId, caseId };
-}
+/** The case as the sweep opens it: September 2026 unpaid (test/support/fixtures.ts). */
+const scenario = (h: Harness, mode: Mode) => openUnpaidSeptember(h.store, mode);
 
 /** A tax payment notification for 2026-09 into the ledger (what intake records before it resumes the case). */
 async function pay(h: Harness, identityKey: string, mode: Mode, paidAt: string, amount: number) {

@@ -37,17 +37,14 @@ import {
 import type { Clock, TaskCallbacks, WorkflowName, WorkflowStarter } from '../../shared/app/ports.js';
 import type { WorkflowDeps } from '../../shared/app/workflows/common.js';
 import { todayCst } from '../../shared/domain/calendar.js';
-import type { AuditRecord, ChangeContext } from '../../shared/store/model.js';
+import type { AuditRecord } from '../../shared/store/model.js';
 import { DynamoWorkflowStore } from '../../shared/store/workflow-store.js';
 import type { LocalDynamo } from '../support/dynamodb-local.js';
 
+export { newIdentityKey, staff, uid } from '../support/fixtures.js';
+
 // The handlers log every task as JSON; the tests read the store, not the logs.
 logger.setLogLevel('SILENT');
-
-export const staff: ChangeContext = {
-  actor: { kind: 'staff', staffId: 'cc-0042', region: '220100' },
-  reason: 'test set-up at the counter',
-};
 
 // ── Synthesis ────────────────────────────────────────────────────────────────
 
@@ -234,17 +231,4 @@ export function auditLines(records: readonly AuditRecord[], reasonChars = 4): st
   return records
     .map((r) => `${r.at} ${r.action}${reasonChars > 0 ? ` | ${r.reason.slice(0, reasonChars)}` : ''}`)
     .sort();
-}
-
-/** A fresh valid Chinese ID number (GB 11643 checksum) per scenario, so tests never share a person. */
-let seq = 0;
-export function newIdentityKey(birth = '19800412'): string {
-  const body = `220102${birth}${String(100 + (seq++ % 900)).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = body.split('').reduce((s, d, i) => s + Number(d) * weights[i]!, 0);
-  return `CN:${body}${'10X98765432'[sum % 11]}`;
-}
-
-export function uid(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
 }

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrearsTimerTasks } from '../../../functions/tasks/arrears-timer/handler.js';
-import type { CaseInput } from '../../../shared/store/model.js';
 import type { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
-import { depsAt, employeeEnrollment, newIdentityKey, staff, storeOn, uid } from './helpers.js';
+import { openUnpaidSeptember } from '../../support/fixtures.js';
+import { depsAt, storeOn, uid } from './helpers.js';
 
 let local: LocalDynamo;
 let store: DynamoWorkflowStore;
@@ -18,40 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => local?.stop());
 
-/** A person of a unit in Changchun, months paid to 2026-08, September unpaid: the case as the sweep opens it. */
-async function scenario(mode: 'unit' | 'flexible' = 'unit') {
-  const identityKey = newIdentityKey();
-  const enrollmentId = uid('enr');
-  await store.createEnrollment(
-    employeeEnrollment(
-      identityKey,
-      enrollmentId,
-      mode === 'flexible' ? { mode, flexibleMode: 'combined', unitId: undefined } : {},
-    ),
-    staff,
-  );
-  const caseId = uid('arrears-2026-09');
-  const c: CaseInput = {
-    caseId,
-    caseType: 'arrears',
-    region: '220100',
-    subject: { kind: 'person', identityKey },
-    state: 'opened',
-    openedOn: '2026-10-01',
-    wait: null,
-    taskToken: null,
-    data: {
-      identityKey,
-      enrollmentId,
-      mode,
-      ...(mode === 'flexible' ? { flexibleMode: 'combined' } : { unitId: 'U-220100-0001' }),
-      months: [{ feeMonth: '2026-09', baseFen: 600_000, paidFen: 0 }],
-      firstUnpaidDay: '2026-09-01',
-    },
-  };
-  await store.openCase(c, staff);
-  return { identityKey, enrollmentId, caseId };
-}
+/** The case as the sweep opens it: September 2026 unpaid (test/support/fixtures.ts). */
+const scenario = (mode: 'unit' | 'flexible' = 'unit') => openUnpaidSeptember(store, mode);
 
 async function pay(identityKey: string, paidAt: string, amount: number, notificationId = uid('N')) {
   await store.intakeNotification(
