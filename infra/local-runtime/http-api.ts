@@ -1,8 +1,8 @@
 /**
  * The staff API on node:http: each request is matched against ROUTE_TABLE, its bearer token verified and
  * turned into JWT-authorizer claims, and the route's real handler module is called with an API Gateway
- * HTTP API (payload 2.0) event. Besides the table: `POST /_events` (tax payment notifications),
- * `POST /_clock/advance`, `GET /_clock`.
+ * HTTP API (payload 2.0) event. Besides the table, the runtime's own `/_…` endpoints (runtime.ts): tax
+ * payment notifications, the clock, the rosters.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -25,8 +25,13 @@ export interface LocalApiOptions {
   readonly repoRoot: string;
   readonly tokens: TokenAuthority;
   readonly log: (line: string) => void;
-  /** `/_…` endpoints of the runtime itself: path → handler of the parsed JSON body. */
-  readonly internal: Record<string, (body: unknown, method: string) => Promise<Reply>>;
+  /**
+   * `/_…` endpoints of the runtime itself: path → handler of the parsed JSON body. A key also takes the
+   * paths below it (`/_rosters` answers `/_rosters/2028/220100`), given as `rest` (`2028/220100`).
+   */
+  readonly internal: Record<string, (body: unknown, method: string, rest: string) => Promise<Reply>>;
+  /** Awaited before each reply: the local API answers once the work a request set off has settled. */
+  readonly settled?: () => Promise<void>;
 }
 
 interface CompiledRoute {
@@ -80,15 +85,19 @@ export function createRequestListener(options: LocalApiOptions) {
     const method = (req.method ?? 'GET').toUpperCase();
     const text = await readBody(req);
 
-    const internal = options.internal[url.pathname];
-    if (internal) {
+    // The exact path, else the longest key the path lies below.
+    const internalKey = Object.keys(options.internal)
+      .filter((k) => url.pathname === k || url.pathname.startsWith(`${k}/`))
+      .sort((a, b) => (a === url.pathname ? -1 : b === url.pathname ? 1 : b.length - a.length))[0];
+    if (internalKey) {
+      const internal = options.internal[internalKey]!;
       let body: unknown;
       try {
         body = text ? JSON.parse(text) : {};
       } catch {
         return problem(400, 'Bad request', 'the body is not valid JSON');
       }
-      return internal(body, method);
+      return internal(body, method, url.pathname.slice(internalKey.length + 1));
     }
 
     let matched: { route: CompiledRoute; params: Record<string, string> } | undefined;
@@ -174,7 +183,10 @@ export function createRequestListener(options: LocalApiOptions) {
 
   return (req: IncomingMessage, res: ServerResponse) => {
     handle(req).then(
-      (reply) => send(res, reply),
+      async (reply) => {
+        await options.settled?.();
+        send(res, reply);
+      },
       (e: unknown) => {
         options.log(`api error: ${(e as Error).stack ?? String(e)}`);
         send(res, problem(500, 'Internal error', 'the local runtime failed on this request'));

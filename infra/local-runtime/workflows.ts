@@ -38,15 +38,21 @@ export interface SynthesizedMachines {
   readonly machines: ReadonlyMap<WorkflowName, { stateMachineId: string; functionId: string }>;
   /** Logical id of the rosters bucket (collection window), when there is one. */
   readonly bucketId?: string;
+  /** Logical id of the daily sweep's function (the target of the daily schedule). */
+  readonly sweepFunctionId: string;
 }
 
-/** `buildApp` with bundling skipped (no esbuild, no Docker), as the workflow tests synthesize. */
-export function synthesizeMachines(): SynthesizedMachines {
+/**
+ * `buildApp` with bundling skipped (no esbuild, no Docker), as the workflow tests synthesize.
+ * `windowFeeYears`: the fee years whose collection windows get a start schedule (the stack's context).
+ */
+export function synthesizeMachines(options: { windowFeeYears?: readonly number[] } = {}): SynthesizedMachines {
   const app = new App({
     context: {
       'aws:cdk:bundling-stacks': [],
       staffOidcIssuer: 'https://idp.local.invalid/jl-medical-insurance',
       staffOidcAudience: 'jl-mi-staff-console',
+      ...(options.windowFeeYears ? { windowFeeYears: [...options.windowFeeYears] } : {}),
     },
   });
   const { stack } = buildApp(app);
@@ -60,7 +66,8 @@ export function synthesizeMachines(): SynthesizedMachines {
     });
   }
   const bucketId = stack.getLogicalId(stack.workflows.bucket.node.defaultChild as CfnElement);
-  return { template, machines, bucketId };
+  const sweepFunctionId = stack.getLogicalId(stack.workflows.sweep.fn.node.defaultChild as CfnElement);
+  return { template, machines, bucketId, sweepFunctionId };
 }
 
 export const LOCAL_ROSTER_BUCKET = 'local-rosters';
@@ -114,8 +121,11 @@ export function registerMachines(
   deps: WorkflowDeps,
   s3Root: string,
   log: Log,
+  /** Counts each task invocation as work in flight (the runtime's clock waits for it). */
+  track: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
 ): Map<WorkflowName, string> {
-  const putObject: TaskFunction = async (params) => {
+  const putObject: TaskFunction = (params, inv) => track(async () => putObjectLocal(params, inv));
+  const putObjectLocal: TaskFunction = async (params) => {
     const { Bucket: b, Key, Body } = params as { Bucket: string; Key: string; Body: unknown };
     const file = join(s3Root, b, Key);
     await mkdir(join(file, '..'), { recursive: true });
@@ -125,7 +135,8 @@ export function registerMachines(
   const names = new Map<WorkflowName, string>();
   for (const [w, ids] of synth.machines) {
     const { handler } = TASKS[w](deps);
-    const bound: TaskFunction = async (input) => {
+    const bound: TaskFunction = (input, inv) => track(async () => invoke(input, inv));
+    const invoke: TaskFunction = async (input) => {
       const i = (input ?? {}) as { task?: string; caseId?: string };
       const what = `task ${w}.${i.task ?? '?'}${i.caseId ? ` ${i.caseId}` : ''}`;
       try {

@@ -160,6 +160,11 @@ export class VirtualClock implements Clock {
     this.timers = this.timers.filter((t) => t.id !== id);
   }
 
+  /** When the next pending timer falls due (epoch ms), if any. */
+  nextTimerDue(): number | undefined {
+    return this.timers[0]?.due;
+  }
+
   pendingTimerCount(): number {
     return this.timers.length;
   }

@@ -24,6 +24,7 @@ export {
   listStateMachines,
   type ResolvedStateMachine,
   type ResolveOptions,
+  resolveTemplateValue,
   stateMachineFromTemplate,
   stateMachinesFromTemplate,
 } from './template.js';

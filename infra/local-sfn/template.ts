@@ -169,6 +169,11 @@ class Resolver {
   }
 }
 
+/** Any part of the template with its Ref / Fn::GetAtt / Fn::Join / Fn::Sub resolved (e.g. a schedule's target). */
+export function resolveTemplateValue(template: CfnTemplate, node: unknown, options: ResolveOptions = {}): unknown {
+  return new Resolver(template, options).resolve(node);
+}
+
 /** Logical ids of every AWS::StepFunctions::StateMachine in the template. */
 export function listStateMachines(template: CfnTemplate): string[] {
   return Object.entries(template.Resources ?? {})

@@ -102,6 +102,8 @@ export function buildRetirementTransferStateMachine(
         new sfn.Choice(s, 'EvaluateNext')
           .when(sfn.Condition.stringEquals('$.next', 'await-choice'), awaitChoice)
           .when(sfn.Condition.stringEquals('$.next', 'await-dues'), awaitDues)
+          // Only a re-armed execution (a restart, a new machine version) finds the lump sum already chosen.
+          .when(sfn.Condition.stringEquals('$.next', 'await-payment'), awaitPayment)
           .otherwise(done),
       );
       awaitDues.next(evaluate);

@@ -106,7 +106,8 @@ export async function runDailySweep(deps: WorkflowDeps, input: SweepInput = {}):
     }
   };
 
-  for (const region of regions) {
+  // Regions are independent (their own index partitions): swept side by side.
+  const sweepRegion = async (region: string) => {
     let cursor: string | undefined;
     do {
       if (outOfTime()) {
@@ -131,7 +132,8 @@ export async function runDailySweep(deps: WorkflowDeps, input: SweepInput = {}):
         );
       cursor = page.cursor;
     } while (cursor);
-  }
+  };
+  await Promise.all(regions.map(sweepRegion));
   return { date, deadlineDay, complete: complete && failures.length === 0, ...counts, failures };
 }
 

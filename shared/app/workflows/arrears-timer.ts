@@ -143,7 +143,9 @@ export interface ArrearsOpenedOutput {
 
 function openedOutput(c: Case, nowMs: number): ArrearsOpenedOutput {
   const o = openedOf(c)!;
-  const t = secondsUntilEndOf(o.windowLastDay, nowMs);
+  // A re-armed execution (rearm.ts) of a unit case already in its A-5 backfill wait waits to that horizon.
+  const until = c.state === 'awaiting-backfill' && c.wait ? c.wait.until : o.windowLastDay;
+  const t = secondsUntilEndOf(until, nowMs);
   return {
     caseId: c.caseId,
     state: c.state,

@@ -106,24 +106,38 @@ const WAITING_CHOICE = ['waiting-choice', 'awaiting-choice'];
 export interface EvaluateOutput {
   readonly caseId: string;
   readonly state: string;
-  /** `done`: transferred now, or not eligible (closed); `await-dues`: B-3/R-8; `await-choice`: options offered. */
-  readonly next: 'done' | 'await-dues' | 'await-choice';
+  /**
+   * `done`: transferred now, or not eligible (closed); `await-dues`: B-3/R-8; `await-choice`: options offered
+   * (or a choice the staff recorded, which the wait hands on at once); `await-payment`: a lump sum chosen and
+   * unpaid — reached when an execution is re-armed on a case that had got that far (rearm.ts).
+   */
+  readonly next: 'done' | 'await-dues' | 'await-choice' | 'await-payment';
   readonly evaluation: Evaluation;
   readonly timeoutSeconds?: number;
 }
 
+/** Where an execution goes from a case's stored state: the first run, a retry, or a re-armed execution. */
+const nextOf = (state: string): EvaluateOutput['next'] =>
+  state === 'waiting-dues'
+    ? 'await-dues'
+    : WAITING_CHOICE.includes(state) || state === 'choice-recorded'
+      ? 'await-choice'
+      : state === 'waiting-lump-sum'
+        ? 'await-payment'
+        : 'done';
+
 const evaluateOutput = (c: Case, nowMs: number): EvaluateOutput => {
   const d = dataOf(c);
   const e = d.evaluation!;
-  const next = c.state === 'waiting-dues' ? 'await-dues' : WAITING_CHOICE.includes(c.state) ? 'await-choice' : 'done';
+  const next = nextOf(c.state);
+  const waits = next === 'await-choice' || next === 'await-payment';
   return {
     caseId: c.caseId,
     state: c.state,
     next,
     evaluation: e,
-    ...(c.wait && next === 'await-choice'
-      ? { timeoutSeconds: secondsUntilEndOf(c.wait.until, nowMs).timeoutSeconds }
-      : {}),
+    // A recorded choice without a wait resumes at once (awaitRetirementEvent): any timeout will do.
+    ...(waits ? { timeoutSeconds: c.wait ? secondsUntilEndOf(c.wait.until, nowMs).timeoutSeconds : 60 } : {}),
   };
 };
 
