@@ -129,18 +129,29 @@ export class DynamoWorkflowStore extends DynamoCaseStore implements WorkflowStor
     }
     const items: ExpectedPayment[] = [];
     const cursorOf = (c: DueCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-    let shard = at.s;
-    let inner = at.c;
-    while (shard < PAYMENT_DUE_SHARDS) {
-      const page = await this.queryPage(
+    const shardQuery = (shard: number, page: PageOptions) =>
+      this.queryPage(
         'paymentsDueOn',
         {
           IndexName: INDEX.byDeadline,
           KeyConditionExpression: 'gsi2pk = :pk',
           ExpressionAttributeValues: { ':pk': { S: paymentDuePk(region, date, shard) } },
         },
-        { limit: limit - items.length, ...(inner ? { cursor: inner } : {}) },
+        page,
       );
+    if (!options.cursor) {
+      // A first page reads every shard at once: most days most shards are empty, and 16 reads one after
+      // the other would cost 16 round trips. When together they fit in one page, that is the answer;
+      // otherwise the shards are read in order below, as a cursor resumes them.
+      const pages = await Promise.all(Array.from({ length: PAYMENT_DUE_SHARDS }, (_, s) => shardQuery(s, { limit })));
+      const all = pages.flatMap((p) => p.items);
+      if (all.length <= limit && pages.every((p) => !p.cursor))
+        return { items: all.map((i) => fromItem<ExpectedPayment>(i)) };
+    }
+    let shard = at.s;
+    let inner = at.c;
+    while (shard < PAYMENT_DUE_SHARDS) {
+      const page = await shardQuery(shard, { limit: limit - items.length, ...(inner ? { cursor: inner } : {}) });
       items.push(...page.items.map((i) => fromItem<ExpectedPayment>(i)));
       if (page.cursor) {
         inner = page.cursor;

@@ -12,6 +12,7 @@ import {
   type Harness,
   auditLines,
   harness,
+  rearmOnto,
   type SynthesizedWorkflow,
   staff,
   synthWorkflow,
@@ -37,7 +38,7 @@ afterAll(async () => {
 });
 
 const START = '2026-10-01T00:05:00+08:00';
-const newHarness = () => harness(local, wf, { start: START, tasks: arrearsTimerTasks });
+const newHarness = (start = START) => harness(local, wf, { start, tasks: arrearsTimerTasks });
 
 type Mode = 'unit' | 'flexible';
 
@@ -438,5 +439,49 @@ describe('task errors', () => {
     const missing = await h.start('arrears-2026-09-no-such-case');
     expect(await h.finish(missing)).toMatchObject({ status: 'FAILED', error: 'Case.NotFound' });
     expect(h.path(missing)).toEqual(['Open', 'Failed']);
+  });
+});
+
+describe('re-armed after a restart (shared/app/workflows/rearm.ts)', () => {
+  it('unit, in the A-5 backfill wait: the fresh execution waits to the same horizon (2027-05-28), then closes (A-7)', async () => {
+    const before = newHarness();
+    const s = await scenario(before, 'unit');
+    await before.start(s.caseId);
+    const first = await before.storedToken(s.caseId);
+    await before.advanceTo('2026-11-30T00:00:00+08:00');
+    const lost = await before.storedToken(s.caseId, first);
+    before.sfn.dispose();
+
+    const after = newHarness('2027-01-10T09:00:00+08:00');
+    const exec = (await rearmOnto(after, 'arrears-timer', '220100', [s.caseId])).get(s.caseId)!;
+    await after.storedToken(s.caseId, lost);
+    expect(await after.store.getCase(s.caseId)).toMatchObject({
+      state: 'awaiting-backfill',
+      wait: { for: 'backfill', until: '2027-05-28' },
+    });
+    await after.advanceTo('2027-05-28T23:59:59+08:00');
+    expect(after.sfn.describeExecution(exec.executionArn).status).toBe('RUNNING');
+    await after.advanceTo('2027-05-29T00:00:00+08:00');
+    expect(await after.finish(exec)).toEqual({ status: 'SUCCEEDED' });
+    expect(await after.store.getCase(s.caseId)).toMatchObject({ state: 'closed', closedOn: '2027-05-29' });
+    expect(after.path(exec)).toEqual(['Open', 'AwaitPayment', 'Timeout', 'AfterTimeout', 'Done']);
+  });
+
+  it('flexible, paid while the system was down (day 60): the re-armed wait finds the payment and settles (A-4)', async () => {
+    const before = newHarness();
+    const s = await scenario(before, 'flexible');
+    await before.start(s.caseId);
+    const lost = await before.storedToken(s.caseId);
+    before.sfn.dispose();
+    await pay(before, s.identityKey, 'flexible', '2026-10-30T10:00:00+08:00', 54_000);
+
+    const after = newHarness('2026-10-31T09:00:00+08:00');
+    const exec = (await rearmOnto(after, 'arrears-timer', '220100', [s.caseId])).get(s.caseId)!;
+    expect(await after.finish(exec)).toEqual({ status: 'SUCCEEDED' });
+    const c = await after.store.getCase(s.caseId);
+    expect(c.taskToken).not.toBe(lost);
+    expect(c).toMatchObject({ state: 'completed', closedOn: '2026-10-31' });
+    expect(c.data.outcome).toMatchObject({ decidedBy: 'A-4', paidOn: '2026-10-30', arrearsPeriodCovered: true });
+    expect(after.path(exec)).toEqual(['Open', 'AwaitPayment', 'Settle', 'IsSettled', 'Done']);
   });
 });

@@ -14,6 +14,7 @@ import {
   type Harness,
   harness,
   newIdentityKey,
+  rearmOnto,
   type SynthesizedWorkflow,
   staff,
   synthWorkflow,
@@ -466,5 +467,52 @@ describe('paths', () => {
     });
     expect(h.path(exec)).toEqual(['Evaluate', 'EvaluateNext', 'AwaitDues', 'Evaluate', 'EvaluateNext', 'Done']);
     record(h, 'blocked by B-3, resumption lost, re-checked after 30 days', exec, 6);
+  });
+});
+
+describe('re-armed after a restart (shared/app/workflows/rearm.ts)', () => {
+  it('waiting for the lump sum: a fresh execution goes straight to AwaitPayment, and the payment credits the account once', async () => {
+    const before = newHarness();
+    const a = await application(before);
+    await before.start(a.caseId);
+    const choiceToken = await before.storedToken(a.caseId);
+    await before.advanceTo('2026-04-21T10:00:00+08:00');
+    before.sfn.sendTaskSuccess(choiceToken, { choice: 'lump-sum' });
+    const lostToken = await before.storedToken(a.caseId, choiceToken);
+    before.sfn.dispose(); // the system stops: its executions are gone, the case stays in the store
+
+    const after = newHarness('2026-04-25T09:00:00+08:00');
+    const exec = (await rearmOnto(after, 'retirement-transfer', '220200', [a.caseId])).get(a.caseId)!;
+    const token = await after.storedToken(a.caseId, lostToken);
+    expect(await after.store.getCase(a.caseId)).toMatchObject({
+      state: 'waiting-lump-sum',
+      wait: { for: 'lump-sum-payment', until: '2026-05-21' },
+    });
+    await after.advanceTo('2026-05-06T15:00:00+08:00');
+    after.sfn.sendTaskSuccess(token, { event: 'payment', notificationId: 'N-rearm-1', paidOn: '2026-05-06' });
+    expect(await after.finish(exec)).toEqual({ status: 'SUCCEEDED' });
+    const c = await after.store.getCase(a.caseId);
+    expect(c).toMatchObject({ state: 'completed', closedOn: '2026-05-06' });
+    expect(c.data).toMatchObject({ accountCredit: { fen: 286_848, creditedOn: '2026-05-06' } });
+    expect(after.path(exec)).toEqual(['Evaluate', 'EvaluateNext', 'AwaitPayment', 'CreditAccount']);
+    record(after, 're-armed waiting for the lump sum, then paid', exec, 4);
+  });
+
+  it('no choice by the deadline, though re-armed in between: the re-armed wait keeps the 60-day deadline', async () => {
+    const before = newHarness();
+    const a = await application(before);
+    await before.start(a.caseId);
+    const lostToken = await before.storedToken(a.caseId);
+    before.sfn.dispose();
+
+    const after = newHarness('2026-05-30T09:00:00+08:00');
+    const exec = (await rearmOnto(after, 'retirement-transfer', '220200', [a.caseId])).get(a.caseId)!;
+    await after.storedToken(a.caseId, lostToken);
+    await after.advanceTo('2026-06-19T23:59:59+08:00');
+    expect((await after.store.getCase(a.caseId)).state).toBe('waiting-choice');
+    await after.advanceTo('2026-06-20T00:00:00+08:00');
+    expect(await after.finish(exec)).toEqual({ status: 'SUCCEEDED' });
+    expect(await after.store.getCase(a.caseId)).toMatchObject({ state: 'lapsed', closedOn: '2026-06-20' });
+    expect(after.path(exec)).toEqual(['Evaluate', 'EvaluateNext', 'AwaitChoice', 'Expire']);
   });
 });

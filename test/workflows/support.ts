@@ -12,6 +12,7 @@
  *
  * STABLE: other workflow tests may import this module. Add to it; do not change or remove an export.
  */
+import { expect } from 'vitest';
 import { App, Aspects, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -36,6 +37,7 @@ import {
 } from '../../infra/local-sfn/index.js';
 import type { Clock, TaskCallbacks, WorkflowName, WorkflowStarter } from '../../shared/app/ports.js';
 import type { WorkflowDeps } from '../../shared/app/workflows/common.js';
+import { rearmOpenCases } from '../../shared/app/workflows/rearm.js';
 import { todayCst } from '../../shared/domain/calendar.js';
 import type { AuditRecord } from '../../shared/store/model.js';
 import { DynamoWorkflowStore } from '../../shared/store/workflow-store.js';
@@ -231,4 +233,29 @@ export function auditLines(records: readonly AuditRecord[], reasonChars = 4): st
   return records
     .map((r) => `${r.at} ${r.action}${reasonChars > 0 ? ` | ${r.reason.slice(0, reasonChars)}` : ''}`)
     .sort();
+}
+
+/**
+ * A restart, as the local runtime does it: `rearmOpenCases` over `region` with a starter that starts the
+ * given cases on this harness (a fresh adapter: the executions before are gone) and leaves every other
+ * open case of the shared test table alone. Returns the executions started, by case id.
+ */
+export async function rearmOnto(
+  h: Harness,
+  workflow: WorkflowName,
+  region: string,
+  caseIds: readonly string[],
+): Promise<Map<string, ExecutionHandle>> {
+  const started = new Map<string, ExecutionHandle>();
+  const starter: WorkflowStarter = {
+    async start(machine, caseId, input) {
+      if (machine !== workflow || !caseIds.includes(caseId)) return { started: false };
+      expect(input).toEqual({ caseId });
+      started.set(caseId, await h.start(caseId));
+      return { started: true };
+    },
+  };
+  const report = await rearmOpenCases({ store: h.store, starter }, { regions: [region], rosterBucket: 'rosters' });
+  expect(report.failures).toEqual([]);
+  return started;
 }

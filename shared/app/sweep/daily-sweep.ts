@@ -39,6 +39,7 @@ import {
 import { expectMonth, nextMonthOf } from './expected-payments.js';
 import { waitingPeriod } from '../../rules/waiting-period/decision.js';
 import { arrears } from '../../rules/arrears/decision.js';
+import { flexibleContribution } from '../../rules/contributions/flexible.js';
 
 const COMPONENT = 'daily-sweep';
 
@@ -383,12 +384,21 @@ async function handleDueMonth(
     return 'monthsLapsed';
   }
 
+  // A flexible worker's month with neither base nor amount known (an enrollment the tax bureau's first
+  // payment created): priced as intake prices a short payment, at the flexible base and rates (C-4, C-5).
+  const flexibleMode = p.flexibleMode ?? enrollment.flexibleMode;
+  const flexibleDueFen =
+    p.baseFen === undefined && p.dueFen === undefined && p.mode === 'flexible' && flexibleMode
+      ? decide(flexibleContribution, { region: p.region, mode: flexibleMode, fromMonth: p.feeMonth }, p.dueDate).value
+          .months[0]!.totalFen
+      : undefined;
+  const dueFen = p.dueFen ?? flexibleDueFen;
   const month = {
     feeMonth: p.feeMonth,
     ...(p.baseFen !== undefined
       ? { baseFen: p.baseFen }
-      : p.dueFen !== undefined
-        ? { principalFen: Math.max(0, p.dueFen - paidFen) }
+      : dueFen !== undefined
+        ? { principalFen: Math.max(0, dueFen - paidFen) }
         : {}),
     paidFen: p.baseFen !== undefined ? paidFen : 0,
   };
@@ -421,7 +431,7 @@ async function handleDueMonth(
       identityKey: p.identityKey,
       enrollmentId: p.enrollmentId,
       mode: p.mode,
-      ...(p.flexibleMode ? { flexibleMode: p.flexibleMode } : {}),
+      ...(flexibleMode ? { flexibleMode } : {}),
       ...(p.unitId ? { unitId: p.unitId } : {}),
       months: [month],
       firstUnpaidDay: first,
@@ -450,6 +460,7 @@ async function addMonthToCase(
     firstUnpaidDay: string;
     mode: 'unit' | 'flexible';
     flexibleMode?: string;
+    baseDeclared?: boolean;
     opened?: { months: unknown[]; principalFen: number | null };
   };
   if (d.months.some((m) => m.feeMonth === month.feeMonth)) return;
@@ -462,6 +473,8 @@ async function addMonthToCase(
       ...(d.flexibleMode ? { flexibleMode: d.flexibleMode } : {}),
       months: [month],
       firstUnpaidDay: d.firstUnpaidDay,
+      // a unit that never declared the base of the run's first month has not declared this one either.
+      ...(d.baseDeclared === false ? { baseDeclared: false } : {}),
     },
     date,
   );

@@ -180,6 +180,10 @@ export async function fileDeferral(
 
 export async function awaitSettlement(deps: WorkflowDeps, input: { caseId: string; taskToken: string }) {
   const c = await storeTaskToken(deps, COMPONENT, input, OPEN_STATES);
+  // Staff ended the agreement before this wait began (their resumption reached an execution that is gone,
+  // e.g. re-armed after a restart): go on to End at once, as staff's own resumption would have.
+  if (c.state === 'ended' && c.taskToken === input.taskToken && deps.callbacks && c.data.end)
+    await deps.callbacks.succeed(input.taskToken, { event: 'agreement-ended', ...(c.data.end as object) });
   return { caseId: c.caseId };
 }
 
