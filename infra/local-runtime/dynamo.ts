@@ -45,6 +45,8 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
   // The package runs java in its own folder: the data path must be absolute.
   const dataDir = options.dataDir === null ? null : resolve(options.dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // No usage telemetry from agency machines (the child inherits this; AWS's documented switch).
+  process.env.DDB_LOCAL_TELEMETRY ??= '0';
   // sharedDb: one database file whatever the credentials and region of the client.
   const proc = dynamoDbLocal.spawn({ port, path: dataDir, sharedDb: true });
   let output = '';

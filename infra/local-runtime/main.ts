@@ -61,7 +61,14 @@ async function main(): Promise<void> {
   console.log(
     `\nTry:\n  curl -H "Authorization: Bearer $TOKEN" '${rt.apiUrl}/cases?state=opened&caseType=arrears'\n` +
       `  curl -X POST -d '{"days": 30}' ${rt.apiUrl}/_clock/advance\n` +
-      `  curl -X POST -d @notification.json ${rt.apiUrl}/_events\n`,
+      `  curl -X POST -d @notification.json ${rt.apiUrl}/_events\n` +
+      `  curl -X PUT -d @roster.json ${rt.apiUrl}/_rosters/2028/220100     # before the window opens (10-01)\n` +
+      `Open cases re-armed at start: ${
+        Object.entries(rt.rearmed.rearmed)
+          .map(([w, n]) => `${w} ${n}`)
+          .join(', ') || 'none'
+      }; ` +
+      `schedule occurrences caught up: ${rt.caughtUp}. Ctrl-C stops; the next start resumes the cases and the clock.\n`,
   );
   let stopping = false;
   const stop = (signal: string) => {

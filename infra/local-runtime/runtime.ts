@@ -199,7 +199,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const sweep = sweepHandler(deps);
     const machineOf = new Map([...synth.machines].map(([w, ids]) => [ids.stateMachineId, w]));
     const schedules = readSchedules(synth.template, {
-      lambdas: { [synth.sweepFunctionId]: (input) => sweep(input) },
+      lambdas: {
+        [synth.sweepFunctionId]: async (input) => {
+          const report = (await sweep(input)) as unknown as Record<string, unknown>;
+          // The report's non-zero counters: what the sweep moved that day.
+          const moved = Object.entries(report).filter(
+            ([k, v]) => typeof v === 'number' && v > 0 && k !== 'ownedByExecution',
+          );
+          if (moved.length) log(`daily sweep ${String(report.date)}: ${moved.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+          return report;
+        },
+      },
       values: synth.bucketId ? { [synth.bucketId]: LOCAL_ROSTER_BUCKET } : {},
       startExecution: async (smId, name, input) => {
         const w = machineOf.get(smId);

@@ -114,6 +114,21 @@ export function localCallbacks(sfn: LocalStepFunctions, log: Log): TaskCallbacks
   };
 }
 
+/** What a task's answer says about the case, readably: ` → lapsed, closed (A-6)`. */
+function moved(out: Json | undefined): string {
+  if (!out || typeof out !== 'object' || Array.isArray(out)) return '';
+  const o = out as Record<string, unknown>;
+  const parts = [
+    typeof o.state === 'string' ? o.state : null,
+    typeof o.next === 'string' && o.next !== o.state ? `next ${o.next}` : null,
+    typeof o.windowLastDay === 'string' ? `window to ${o.windowLastDay}` : null,
+    typeof o.created === 'number' ? `${o.created} renewal(s) created` : null,
+    typeof o.lapsed === 'number' ? `${o.lapsed} lapsed` : null,
+  ].filter(Boolean);
+  const rule = typeof o.decidedBy === 'string' ? ` (${o.decidedBy})` : '';
+  return parts.length || rule ? ` → ${parts.join(', ')}${rule}` : '';
+}
+
 /** Registers the five machines; returns workflow name → local state machine name. */
 export function registerMachines(
   sfn: LocalStepFunctions,
@@ -141,7 +156,7 @@ export function registerMachines(
       const what = `task ${w}.${i.task ?? '?'}${i.caseId ? ` ${i.caseId}` : ''}`;
       try {
         const out = (await handler(input)) as Json;
-        log(what);
+        log(`${what}${moved(out)}`);
         return out;
       } catch (e) {
         log(`${what} failed: ${(e as Error).name}: ${(e as Error).message}`);

@@ -68,6 +68,8 @@ async function stopProcess(proc: ChildProcess): Promise<void> {
 export async function startDynamoDbLocal(options: StartOptions = {}): Promise<LocalDynamo> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
+  // No usage telemetry from agency machines (the child inherits this; AWS's documented switch).
+  process.env.DDB_LOCAL_TELEMETRY ??= '0';
   const proc = dynamoDbLocal.spawn({ port });
   let output = '';
   proc.stdout?.on('data', (d: Buffer) => {
