@@ -12,9 +12,12 @@ import {
   type CalendarDate,
   cstDateOf,
   daysBetween,
+  firstOfMonth,
+  firstOfYear,
   lastOfMonth,
   lastOfYear,
   addYearMonths,
+  minDate,
 } from '../../domain/calendar.js';
 import { identityFacts } from '../../domain/identity.js';
 import type { PersonPayment } from '../../schemas/events.js';
@@ -100,10 +103,14 @@ export function waitingPeriodFacts(
   }
   const latest = candidates.sort((a, b) => (a.lastCoveredDay < b.lastCoveredDay ? 1 : -1))[0];
 
-  // W-8: a waiting period still running on the payment day (a cover period decided under W-6 that has not begun).
+  // W-8: a waiting period still running (a cover period decided under W-6 that has not begun) on the payment
+  // day or on the first day of what the payment is for: December paid on 12-15 while the wait runs to
+  // 12-15 carries the wait, rather than covering December from its first day (W-4).
+  const periodStart = n.scheme === 'employee' ? firstOfMonth(first) : firstOfYear(feeYear);
+  const waitingOn = minDate(paidOn, periodStart);
   const carried = enrollments
     .flatMap((e) => e.coverPeriods)
-    .filter((c) => c.start > paidOn && c.rules.some((r) => r.id === 'W-6') && c.notificationId !== n.notificationId)
+    .filter((c) => c.start > waitingOn && c.rules.some((r) => r.id === 'W-6') && c.notificationId !== n.notificationId)
     .map((c) => c.start)
     .sort()[0];
 
@@ -131,6 +138,32 @@ export function waitingPeriodFacts(
     ...(repairYears ? { repairYears } : {}),
     ...(carried ? { carriedWaitingUntil: carried } : {}),
   };
+}
+
+/**
+ * W-1/W-2: the person's newborn or identity-conversion window, registered by staff and still open on the
+ * payment day (`waiting-enrollment`, its last day not passed): the waiting-period decision then starts cover
+ * from the birth or the conversion. The notification itself carries no group (docs/events.md).
+ */
+export async function specialGroupOf(
+  store: CaseStore,
+  identityKey: string,
+  paidOn: CalendarDate,
+): Promise<Record<string, unknown>> {
+  const cases = await store.casesOf({ kind: 'person', identityKey });
+  const open = cases.items.find(
+    (c) =>
+      (c.caseType === 'newborn-window' || c.caseType === 'identity-conversion-window') &&
+      c.state === 'waiting-enrollment' &&
+      (c.wait === null || c.wait.until >= paidOn),
+  );
+  if (!open) return {};
+  const d = open.data as { birthDate?: CalendarDate; conversionDate?: CalendarDate };
+  return open.caseType === 'newborn-window' && d.birthDate
+    ? { group: 'newborn', birthDate: d.birthDate }
+    : d.conversionDate
+      ? { group: 'identity-conversion', conversionDate: d.conversionDate }
+      : {};
 }
 
 /** The enrollment a payment belongs to: same scheme, region (and mode), not terminated, latest first. */
@@ -234,7 +267,7 @@ export async function recordCover(
 
     const result = deps.decide(
       'waiting-period',
-      waitingPeriodFacts(payment, enrollments, ledger),
+      { ...waitingPeriodFacts(payment, enrollments, ledger), ...(await specialGroupOf(store, n.identityKey, paidOn)) },
       paidOn,
     ) as DecisionResult<WaitingPeriod>;
     // Employee cover runs on while the months are paid (an arrears case ends it, A-1); resident cover

@@ -166,6 +166,15 @@ export function createPaymentIntake(deps: IntakeDeps): PaymentIntake {
               n.notificationId,
               paidOn,
               intakeContext(`fee month ${p.feePeriod} paid by notification ${n.notificationId}`),
+              {
+                identityKey: n.identityKey,
+                enrollmentId: enrollment.enrollmentId,
+                region: enrollment.region,
+                mode: enrollment.mode ?? n.mode ?? 'unit',
+                ...(enrollment.flexibleMode ? { flexibleMode: enrollment.flexibleMode } : {}),
+                ...(enrollment.unitId ? { unitId: enrollment.unitId } : {}),
+                ...(p.base !== undefined ? { baseFen: p.base } : {}),
+              },
             );
           }
         },

@@ -309,16 +309,13 @@ async function unitUnderDeferral(deps: WorkflowDeps, unitId: string, cache: Map<
   return found;
 }
 
-async function arrearsCasesOf(deps: WorkflowDeps, identityKey: string, enrollmentId: string): Promise<Case[]> {
+/** A person's cases (the bySubject index, a handful per person). */
+async function casesOfPerson(deps: WorkflowDeps, identityKey: string): Promise<Case[]> {
   const out: Case[] = [];
   let cursor: string | undefined;
   do {
     const page = await deps.store.casesOf({ kind: 'person', identityKey }, cursor ? { cursor } : {});
-    out.push(
-      ...page.items.filter(
-        (c) => c.caseType === 'arrears' && (c.data as { enrollmentId?: string }).enrollmentId === enrollmentId,
-      ),
-    );
+    out.push(...page.items);
     cursor = page.cursor;
   } while (cursor);
   return out;
@@ -373,7 +370,25 @@ async function handleDueMonth(
     return 'monthsDeferred';
   }
 
-  const cases = await arrearsCasesOf(deps, p.identityKey, p.enrollmentId);
+  const personCases = await casesOfPerson(deps, p.identityKey);
+  // R-1: transferred to the retiree scheme before the month began: no contributions are due from then on.
+  const retired = personCases.find(
+    (c) =>
+      c.caseType === 'retirement-transfer' &&
+      c.state === 'completed' &&
+      typeof c.data.transferredOn === 'string' &&
+      c.data.transferredOn < first,
+  );
+  if (retired) {
+    await settle(
+      'not-due',
+      `R-1: transferred to the retiree scheme on ${String(retired.data.transferredOn)} (case ${retired.caseId}); no contributions due from ${p.feeMonth}`,
+    );
+    return 'monthsNotDue';
+  }
+  const cases = personCases.filter(
+    (c) => c.caseType === 'arrears' && (c.data as { enrollmentId?: string }).enrollmentId === p.enrollmentId,
+  );
   // 4. A-6: a flexible enrollment whose backfill closed is not expected to pay any more.
   if (
     cases.some(

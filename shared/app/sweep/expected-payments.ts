@@ -53,7 +53,9 @@ export function nextMonthOf(p: ExpectedPayment): { fields: ExpectedMonthFields; 
 
 /**
  * For intake: a notification paid `feeMonth` of an enrollment. Settles the month (out of the due
- * index) and expects the next one. Idempotent; a month never expected is only expected onward.
+ * index) and expects the next one. Idempotent. A month never expected (an enrollment the tax bureau's
+ * payment created, which staff never enrolled) is only expected onward, from `fields`: the next month,
+ * when it is not yet due on the payment day (an old month paid late starts no chain of past months).
  */
 export async function recordMonthPaid(
   store: WorkflowStore,
@@ -61,13 +63,17 @@ export async function recordMonthPaid(
   notificationId: string,
   paidOn: CalendarDate,
   ctx: ChangeContext,
+  fields?: ExpectedMonthFields,
 ): Promise<void> {
   let current: ExpectedPayment;
   try {
     current = await store.getExpectedPayment(ref);
   } catch (e) {
-    if (e instanceof NotFoundError) return;
-    throw e;
+    if (!(e instanceof NotFoundError)) throw e;
+    const feeMonth = addYearMonths(ref.feeMonth, 1);
+    if (fields && dueDateOf(fields.region, fields.mode, feeMonth) >= paidOn)
+      await expectMonth(store, fields, feeMonth, ctx);
+    return;
   }
   const next = nextMonthOf(current);
   await expectMonth(store, next.fields, next.feeMonth, ctx);

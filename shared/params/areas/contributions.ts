@@ -308,6 +308,15 @@ export const contributions: ParamArea = {
       { doc: 'AGENCY', article: '2027 resident personal amount, illustrative', illustrative: true },
       '2027-12-31',
     ),
+    v(
+      'resident.personalAmount',
+      'JL-AGENCY',
+      JL,
+      '2028-01-01',
+      { adult: '440.00', studentOrMinor: '340.00', minorsBornAfter: '2009-12-31' },
+      { doc: 'AGENCY', article: '2028 resident personal amount, illustrative', illustrative: true },
+      '2028-12-31',
+    ),
 
     // C-10: JL21 §2(2) for 2021; later years are the agency's yearly figures.
     v(
@@ -336,6 +345,15 @@ export const contributions: ParamArea = {
       { 'extreme-poverty': 'full', orphan: 'full', 'minimum-living': '150.00', 'registered-poor': '150.00' },
       { doc: 'AGENCY', article: '2027 medical-assistance subsidy standard, illustrative', illustrative: true },
       '2027-12-31',
+    ),
+    v(
+      'resident.assistanceSubsidy',
+      'JL-AGENCY',
+      JL,
+      '2028-01-01',
+      { 'extreme-poverty': 'full', orphan: 'full', 'minimum-living': '160.00', 'registered-poor': '160.00' },
+      { doc: 'AGENCY', article: '2028 medical-assistance subsidy standard, illustrative', illustrative: true },
+      '2028-12-31',
     ),
 
     // C-8: JL26 Art.20 ¶2 is new; JL21 has no such waiver.

@@ -626,3 +626,35 @@ afterEach(() => {
   // Each test states its own SFN/SQS behaviour.
   sfn.reset();
 });
+
+describe('an enrollment the tax bureau’s first payment created', () => {
+  it('is watched from then on: the next month is expected by its due date (C-6), an old month starts no chain', async () => {
+    const number = idNumber();
+    const key = `CN:${number}`;
+    const paid = await run(
+      record(
+        eventBody(flexiblePayment({ number, months: [['2026-04', 56_026]], paidAt: '2026-04-10T10:00:00+08:00' })),
+      ),
+    );
+    expect(paid.batchItemFailures).toEqual([]);
+    const [enrollment] = await store.listEnrollments(key);
+    const ref = { identityKey: key, enrollmentId: enrollment!.enrollmentId };
+    // May is expected for the daily sweep, due at the end of June: C-6, before the 2026 average wage is
+    // published the older due date applies (Reading: end of the following month).
+    expect(await store.getExpectedPayment({ ...ref, feeMonth: '2026-05' })).toMatchObject({
+      status: 'expected',
+      dueDate: '2026-06-30',
+      mode: 'flexible',
+      flexibleMode: 'combined',
+    });
+    // A month paid long after its due date (2026-03, due 2026-04-30, paid 2026-06-15) expects no month that
+    // is past due already (April, due 2026-05-31): the sweep reads only each day's due dates.
+    const late = await run(
+      record(
+        eventBody(flexiblePayment({ number, months: [['2026-03', 56_026]], paidAt: '2026-06-15T10:00:00+08:00' })),
+      ),
+    );
+    expect(late.batchItemFailures).toEqual([]);
+    await expect(store.getExpectedPayment({ ...ref, feeMonth: '2026-04' })).rejects.toThrow();
+  });
+});

@@ -268,6 +268,64 @@ describe('the sweep of 2026-10-01 (deadlines of 2026-09-30), run twice', () => {
     expect(recorded.started).toHaveLength(1);
   });
 
+  it('R-1: a month after the transfer to the retiree scheme is not due: no arrears, nothing more expected', async () => {
+    const k = newIdentityKey('19650310');
+    await store.createEnrollment(employeeEnrollment(k, 'E1', { region: '220200' }), staff);
+    await store.openCase(
+      {
+        caseId: uid('retire'),
+        caseType: 'retirement-transfer',
+        region: '220200',
+        subject: { kind: 'person', identityKey: k },
+        state: 'completed',
+        openedOn: '2026-08-20',
+        wait: null,
+        taskToken: null,
+        closedOn: '2026-08-20',
+        data: { identityKey: k, transferredOn: '2026-08-20' },
+      },
+      staff,
+    );
+    const month = { identityKey: k, enrollmentId: 'E1', region: '220200', mode: 'unit' as const, unitId: 'U-220200-7' };
+    await store.expectPayment({ ...month, feeMonth: '2026-09', dueDate: '2026-09-30', baseFen: 500_000 }, staff);
+    const { deps, recorded } = depsAt(store, '2026-10-01T00:05:00+08:00');
+    const report = (await sweepHandler(deps)({ date: '2026-10-01', regions: ['220200'] })) as SweepReport;
+    expect(report).toMatchObject({ monthsNotDue: 1, arrearsOpened: 0, complete: true });
+    expect(await store.getExpectedPayment({ identityKey: k, enrollmentId: 'E1', feeMonth: '2026-09' })).toMatchObject({
+      status: 'not-due',
+      settledOn: '2026-10-01',
+    });
+    await expect(
+      store.getExpectedPayment({ identityKey: k, enrollmentId: 'E1', feeMonth: '2026-10' }),
+    ).rejects.toThrow();
+    expect(recorded.started).toEqual([]);
+  });
+
+  it('a flexible month with no base or amount known is priced at the flexible base and rates (C-4, C-5), A-1 opens', async () => {
+    const k = newIdentityKey('19880808');
+    await store.createEnrollment(
+      employeeEnrollment(k, 'E1', { mode: 'flexible', flexibleMode: 'combined', unitId: undefined }),
+      staff,
+    );
+    await store.expectPayment(
+      {
+        identityKey: k,
+        enrollmentId: 'E1',
+        region: '220100',
+        mode: 'flexible',
+        feeMonth: '2026-09',
+        dueDate: '2026-09-30',
+      },
+      staff,
+    );
+    const { deps } = depsAt(store, '2026-10-01T00:05:00+08:00');
+    const report = (await sweepHandler(deps)({ date: '2026-10-01', regions: ['220100'] })) as SweepReport;
+    expect(report).toMatchObject({ arrearsOpened: 1, complete: true });
+    const c = await store.getCase(arrearsCaseId(k, 'E1', '2026-09'));
+    // FLX25 §3, JL26 Art.15: base 83 % × 7,500 = 6,225.00; 6.5 % = 404.63, 0.5 % = 31.13, 2 % = 124.50: 560.26.
+    expect(c.data).toMatchObject({ flexibleMode: 'combined', months: [{ feeMonth: '2026-09', principalFen: 56_026 }] });
+  });
+
   it('reads every shard of the due index in pages', async () => {
     const keys = Array.from({ length: 7 }, (_, i) => newIdentityKey(`1970010${i + 1}`));
     for (const k of keys)
