@@ -2,14 +2,17 @@
  * The staff services' dependencies in Lambda: the case store on CASE_TABLE_NAME, Step Functions for starting
  * workflows and resuming executions, the system clock. Built once per module (per container) on first use,
  * never per request. The local runtime and the tests install their own with `useStaffDeps` (local adapters,
- * DynamoDB Local, a fixed clock) and then call the very same handlers.
+ * DynamoDB Local, a fixed clock; see installed.ts) and then call the very same handlers.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { systemClock } from '../../shared/app/clock.js';
 import type { StaffDeps } from '../../shared/app/staff/context.js';
 import { caseStoreFromEnv, sfnTaskCallbacks, sfnWorkflowStarter } from '../lib/aws-ports.js';
+import { installedStaffDeps } from './installed.js';
 
-let current: StaffDeps | undefined;
+export { useStaffDeps } from './installed.js';
+
+let fromEnvironment: StaffDeps | undefined;
 
 function fromEnv(): StaffDeps {
   const sfn = new SFNClient({});
@@ -22,11 +25,8 @@ function fromEnv(): StaffDeps {
 }
 
 export function staffDeps(): StaffDeps {
-  current ??= fromEnv();
-  return current;
-}
-
-/** For the local runtime and tests: the handlers use these from now on. */
-export function useStaffDeps(deps: StaffDeps | undefined): void {
-  current = deps;
+  const installed = installedStaffDeps();
+  if (installed) return installed;
+  fromEnvironment ??= fromEnv();
+  return fromEnvironment;
 }

@@ -10,6 +10,7 @@ import { decisions as contributions } from './bundles/contributions.js';
 import { decisions as enrollment } from './bundles/enrollment.js';
 import { decisions as retirement } from './bundles/retirement.js';
 import { decisions as waiting } from './bundles/waiting.js';
+import { DECISION_IDS } from './decision-ids.js';
 import { type AnyDecision, type DecisionResult, evaluate, parseFacts } from './engine.js';
 
 export const DECISIONS: readonly AnyDecision[] = [
@@ -19,6 +20,12 @@ export const DECISIONS: readonly AnyDecision[] = [
   ...arrears,
   ...retirement,
 ];
+
+if (DECISIONS.map((d) => d.id).join() !== DECISION_IDS.join()) {
+  throw new Error(
+    `shared/rules/decision-ids.ts lists ${DECISION_IDS.join(', ')} but the registry has ${DECISIONS.map((d) => d.id).join(', ')}`,
+  );
+}
 
 const BY_ID = new Map(DECISIONS.map((d) => [d.id, d]));
 

@@ -4,10 +4,9 @@
  * case opens for the unit and the `bankruptcy-deferral` workflow starts (execution name = case id). Ending
  * the agreement decides B-2 (paid in full: held credits at once) or B-4 (what is unpaid becomes arrears).
  */
-import type { BankruptcyOutcome } from '../../rules/bankruptcy/decision.js';
+import { type BankruptcyOutcome, bankruptcyDeferral } from '../../rules/bankruptcy/decision.js';
 import type { DecisionResult } from '../../rules/engine.js';
 import { InputError } from '../../rules/errors.js';
-import { decide } from '../../rules/registry.js';
 import type { Case } from '../../store/model.js';
 import { caseInRegion, caseView } from './cases.js';
 import {
@@ -20,6 +19,7 @@ import {
   type StaffMember,
   summary,
 } from './context.js';
+import { decideWith } from '../../rules/decide-with.js';
 import { RefusedByRulesError, StaffForbiddenError, StateConflictError } from './errors.js';
 import type { CaseCreatedView } from './retirement.js';
 import type { CaseView, DeferralAgreementBody, EndAgreementBody } from './schemas.js';
@@ -38,7 +38,7 @@ function perEmployee(
 ): DecisionResult<BankruptcyOutcome>[] {
   return employees.map((e, i) => {
     try {
-      return decide('bankruptcy-deferral', facts(e), asOf) as DecisionResult<BankruptcyOutcome>;
+      return decideWith(bankruptcyDeferral, facts(e), asOf) as DecisionResult<BankruptcyOutcome>;
     } catch (err) {
       if (err instanceof InputError)
         throw new InputError(err.issues.map((x) => ({ path: `employees[${i}].${x.path}`, message: x.message })));

@@ -7,9 +7,8 @@
 import type { CalendarDate } from '../../domain/calendar.js';
 import { ruleEntry } from '../../rules/catalogue.js';
 import type { DecisionResult } from '../../rules/engine.js';
-import type { DuplicateResolution } from '../../rules/duplicates/decision.js';
+import { type DuplicateResolution, duplicateResolution } from '../../rules/duplicates/decision.js';
 import { InputError } from '../../rules/errors.js';
-import { decide } from '../../rules/registry.js';
 import type { AtomicChange } from '../../store/case-store.js';
 import { AlreadyExistsError } from '../../store/errors.js';
 import type { Enrollment, RuleRef, StatusChange } from '../../store/model.js';
@@ -26,6 +25,7 @@ import {
   type StaffMember,
   summary,
 } from './context.js';
+import { decideWith } from '../../rules/decide-with.js';
 import { statusChangeOn } from './enrollment.js';
 import { RefusedByRulesError } from './errors.js';
 import type { CaseView, DuplicateResolutionBody } from './schemas.js';
@@ -115,7 +115,7 @@ export async function resolveDuplicate(
     ...(body.student ? { student: body.student } : {}),
     request: body.request,
   };
-  const result = decide('duplicate-resolution', facts, today) as DecisionResult<DuplicateResolution>;
+  const result = decideWith(duplicateResolution, facts, today) as DecisionResult<DuplicateResolution>;
   const v = result.value;
   const applied = result.trace.rules.filter((r) => r.outcome === 'applied').map((r) => r.id);
   if (!v.duplicates)

@@ -13,10 +13,9 @@ import { expectMonth } from '../sweep/expected-payments.js';
 import { addDays, type CalendarDate, monthOf } from '../../domain/calendar.js';
 import { ruleEntry, isRuleId } from '../../rules/catalogue.js';
 import type { DecisionResult } from '../../rules/engine.js';
-import type { Eligibility } from '../../rules/enrollment/eligibility.js';
-import type { IdentityKeyResult } from '../../rules/enrollment/identity-key.js';
+import { enrollmentEligibility } from '../../rules/enrollment/eligibility.js';
+import { type IdentityKeyResult, identityKey as identityKeyDecision } from '../../rules/enrollment/identity-key.js';
 import { InputError } from '../../rules/errors.js';
-import { decide } from '../../rules/registry.js';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../../store/errors.js';
 import type {
   CoverPeriod,
@@ -37,6 +36,7 @@ import {
   type StaffDeps,
   type StaffMember,
 } from './context.js';
+import { decideWith } from '../../rules/decide-with.js';
 import { IdempotencyKeyReusedError, RefusedByRulesError, StateConflictError } from './errors.js';
 import type { EnrollBody, StatusChangeBody, TransferBody } from './schemas.js';
 
@@ -65,11 +65,11 @@ export function identityKeyOf(
   doc: EnrollBody['identity'],
   today: CalendarDate,
 ): DecisionResult<IdentityKeyResult> {
-  const result = decide(
-    'identity-key',
+  const result = decideWith(
+    identityKeyDecision,
     { region, number: doc.number, documentType: doc.documentType, nationality: doc.nationality, checkedOn: today },
     today,
-  ) as DecisionResult<IdentityKeyResult>;
+  );
   if (result.value.status !== 'valid') {
     throw new InputError(
       result.value.problems.map((p) => ({
@@ -231,7 +231,7 @@ async function place(deps: StaffDeps, staff: StaffMember, p: Placement): Promise
         }
       : {}),
   };
-  const decision = decide('enrollment-eligibility', facts, today) as DecisionResult<Eligibility>;
+  const decision = decideWith(enrollmentEligibility, facts, today);
   const value = decision.value;
   const rules = appliedRuleRefs(decision.trace);
   const route = value.routes.find(

@@ -4,8 +4,7 @@
  */
 import type { DecisionResult } from '../../rules/engine.js';
 import { evaluate } from '../../rules/engine.js';
-import type { RefundOutcome } from '../../rules/refunds/decision.js';
-import { findDecision } from '../../rules/registry.js';
+import { type RefundOutcome, refund } from '../../rules/refunds/decision.js';
 import { parameters } from '../../params/index.js';
 import { requireApprover } from './bankruptcy.js';
 import { caseInRegion, caseView } from './cases.js';
@@ -40,12 +39,7 @@ export async function applyForRefund(
     { operation: 'applyForRefund', prefix: 'RF', request: body, options },
     async (caseId) => {
       // The facts were parsed by the decision's own schema at the edge (the route's request schema).
-      const result = evaluate(
-        findDecision('refund')!,
-        body.facts,
-        today,
-        parameters(),
-      ) as DecisionResult<RefundOutcome>;
+      const result = evaluate(refund, body.facts, today, parameters()) as DecisionResult<RefundOutcome>;
       if (!result.value.refundable) {
         throw new RefusedByRulesError(
           'not refundable',

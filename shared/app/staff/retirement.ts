@@ -8,8 +8,8 @@ import { addDays } from '../../domain/calendar.js';
 import { identityFacts } from '../../domain/identity.js';
 import type { DecisionResult } from '../../rules/engine.js';
 import { InputError } from '../../rules/errors.js';
-import { decide } from '../../rules/registry.js';
-import type { RetirementTransfer } from '../../rules/retirement/transfer.js';
+import { retirementAge } from '../../rules/retirement/age.js';
+import { type RetirementTransfer, retirementTransfer } from '../../rules/retirement/transfer.js';
 import type { Case } from '../../store/model.js';
 import { caseInRegion, caseView, resume } from './cases.js';
 import {
@@ -22,6 +22,7 @@ import {
   type StaffMember,
   summary,
 } from './context.js';
+import { decideWith } from '../../rules/decide-with.js';
 import { RefusedByRulesError, StateConflictError } from './errors.js';
 import { statusChangeOn } from './enrollment.js';
 import type { CaseView, RetirementApplicationBody, RetirementChoiceBody } from './schemas.js';
@@ -90,9 +91,9 @@ export async function openRetirementApplication(
         ...(body.post ? { post: body.post } : {}),
         ...(body.retirementDate ? { retirementDate: body.retirementDate } : {}),
       };
-      const age = decide('retirement-age', who, today);
-      const transfer = decide(
-        'retirement-transfer',
+      const age = decideWith(retirementAge, who, today);
+      const transfer = decideWith(
+        retirementTransfer,
         {
           ...who,
           processedOn: today,

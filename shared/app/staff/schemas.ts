@@ -5,7 +5,7 @@
  * contract in docs/decisions.md.
  */
 import * as z from 'zod';
-import { DECISIONS } from '../../rules/registry.js';
+import { DECISION_IDS } from '../../rules/decision-ids.js';
 import { refundFacts } from '../../rules/refunds/decision.js';
 import {
   calendarDate,
@@ -68,7 +68,7 @@ export const decisionPath = z.object({
     .string()
     .min(1)
     .max(64)
-    .describe(`a decision id of docs/decisions.md: ${DECISIONS.map((d) => d.id).join(', ')}`),
+    .describe(`a decision id of docs/decisions.md: ${DECISION_IDS.join(', ')}`),
 });
 
 const places = z

@@ -1,16 +1,18 @@
 /**
  * Every decision of the policy engine as a what-if calculator: the facts in, the decision's value and trace
- * out, nothing stored. Region-checked like everything else: staff ask about their own region's rules.
+ * out, nothing stored (so it needs only a clock). Region-checked like everything else: staff ask about their
+ * own region's rules.
  */
 import type { CalendarDate } from '../../domain/calendar.js';
 import type { DecisionResult } from '../../rules/engine.js';
 import { decide, decisionIds, findDecision } from '../../rules/registry.js';
-import { requireRegion, type StaffDeps, type StaffMember } from './context.js';
+import type { Clock } from '../ports.js';
+import { requireRegion, type StaffMember } from './context.js';
 import { UnknownResourceError } from './errors.js';
 
 /** POST /decisions/{id}?asOf=YYYY-MM-DD */
 export function whatIf(
-  deps: StaffDeps,
+  clock: Clock,
   staff: StaffMember,
   id: string,
   facts: { region: string } & Record<string, unknown>,
@@ -18,5 +20,5 @@ export function whatIf(
 ): DecisionResult<unknown> {
   if (!findDecision(id)) throw new UnknownResourceError(`no decision ${id}`, { decisions: decisionIds() });
   requireRegion(staff, facts.region, 'a decision');
-  return decide(id, facts, asOf ?? deps.clock.today());
+  return decide(id, facts, asOf ?? clock.today());
 }

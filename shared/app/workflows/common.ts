@@ -6,10 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { addDays, type CalendarDate, toEpochDay } from '../../domain/calendar.js';
-import type * as z from 'zod';
 import type { DecisionResult, Trace } from '../../rules/engine.js';
-import { parameters } from '../../params/index.js';
-import { type DecisionSpec, evaluate, parseFacts } from '../../rules/engine.js';
 import { appliedRules } from '../../store/cover.js';
 import type { WorkflowStore } from '../../store/case-store.js';
 import { ConflictError } from '../../store/errors.js';
@@ -103,14 +100,8 @@ export function nowOf(deps: WorkflowDeps, now?: string): number {
 
 // ── Decisions and audit ─────────────────────────────────────────────────────────
 
-/**
- * Runs one decision on raw facts (validated by its schema; InputError names the bad fields). Tasks
- * import the decision they use rather than the registry, so a task bundle carries (and a cold start
- * evaluates) only its own rules.
- */
-export function decide<O>(spec: DecisionSpec<z.ZodType, O>, facts: unknown, asOf: CalendarDate): DecisionResult<O> {
-  return evaluate(spec, parseFacts(spec, facts), asOf, parameters());
-}
+/** One decision on raw facts, by its spec (shared/rules/decide-with.ts): tasks import only their rules. */
+export { decideWith as decide } from '../../rules/decide-with.js';
 
 export function systemCtx(component: string, reason: string, trace?: Trace): ChangeContext {
   return { actor: { kind: 'system', component }, reason, ...(trace ? { trace } : {}) };
