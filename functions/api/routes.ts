@@ -11,6 +11,8 @@
  */
 import * as z from 'zod';
 import {
+  auditTrailQuery,
+  auditTrailView,
   caseCreatedView,
   caseDetailView,
   caseListQuery,
@@ -344,6 +346,20 @@ export const ROUTES = {
     response: { status: 200, schema: caseDetailView, description: 'the case' },
     errors: [404],
     example: { params: { caseId: 'RT-8f14e45fceea167a5a36dedd' } },
+  }),
+  getCaseAuditTrail: route({
+    operationId: 'getCaseAuditTrail',
+    method: 'GET',
+    path: '/cases/{caseId}/audit-trail',
+    roles: READ,
+    tag: 'cases',
+    summary: 'Every change to a case: who, when, what and why, oldest first',
+    description:
+      'Staff (id and region) or the system component (intake, a workflow task, the daily sweep), the instant, the action, the reason with its rule id, and the decision trace where a decision made the change.',
+    request: { params: casePath, query: auditTrailQuery },
+    response: { status: 200, schema: auditTrailView, description: 'one page of the trail' },
+    errors: [404],
+    example: { params: { caseId: 'RT-8f14e45fceea167a5a36dedd' }, query: { limit: '50' } },
   }),
   decide: route({
     operationId: 'decide',

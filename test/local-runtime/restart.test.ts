@@ -168,14 +168,13 @@ describe('arrears and a retirement application through HTTP, the system restarte
   }, 240_000);
 
   it('the audit trail says who did what and why, before and after the restart', async () => {
-    const trail = async (caseId: string) =>
-      (await rt!.store.auditTrail({ caseId })).items.map((r) => ({
-        at: r.at,
-        action: r.action,
-        actor: r.actor,
-        reason: r.reason,
-      }));
-    const a = await trail(arrears);
+    // Through the staff API, as an auditor of the case's region reads it (oldest first).
+    const trail = async (caseId: string, region: string) => {
+      const r = await call('GET', `/cases/${caseId}/audit-trail?limit=100`, undefined, token('auditor', region));
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.items as Array<{ at: string; action: string; actor: Record<string, string>; reason: string }>;
+    };
+    const a = await trail(arrears, '220100');
     // Records of one instant have no order among themselves: look them up, not by position.
     expect(a.find((r) => r.action === 'case-opened:opened')).toMatchObject({
       actor: { kind: 'system', component: 'tax-payment-intake' },
@@ -185,7 +184,7 @@ describe('arrears and a retirement application through HTTP, the system restarte
     expect(lapse.at).toBe('2026-06-29T16:00:00.000Z'); // 2026-06-30 00:00 CST, the day after day 90
     expect(lapse.reason).toMatch(/^A-6/);
 
-    const r = await trail(retirement);
+    const r = await trail(retirement, '220200');
     expect(r.map((x) => x.action)).toEqual(
       expect.arrayContaining(['case-saved:choice-recorded', 'case-saved:completed']),
     );
@@ -195,5 +194,8 @@ describe('arrears and a retirement application through HTTP, the system restarte
     // Processed when the notification came (the clock stands at 10:00 CST).
     expect(credit).toMatchObject({ action: 'case-saved:completed', at: '2026-05-06T02:00:00.000Z' });
     expect(credit.reason).toMatch(/^R-7/);
+    // Staff of another region may not read it (403).
+    const other = await call('GET', `/cases/${retirement}/audit-trail`, undefined, token('auditor', '220100'));
+    expect(other.status).toBe(403);
   });
 });

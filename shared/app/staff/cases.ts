@@ -7,7 +7,7 @@ import type { Case } from '../../store/model.js';
 import type { Page } from '../../store/case-store.js';
 import { requireRegion, type StaffDeps, type StaffMember } from './context.js';
 import { StateConflictError } from './errors.js';
-import type { CaseView } from './schemas.js';
+import type { AuditTrailView, CaseView } from './schemas.js';
 
 /** The task token stays in the store: whoever holds it could resume the execution. */
 export function caseView(c: Case): CaseView {
@@ -47,6 +47,36 @@ export async function getCase(deps: StaffDeps, staff: StaffMember, caseId: strin
   const c = await deps.store.getCase(caseId);
   requireRegion(staff, c.region, 'a case');
   return { case: caseView(c) };
+}
+
+/**
+ * GET /cases/{caseId}/audit-trail: every change to the case, oldest first — who (staff id and region,
+ * or the system component), when, what and why, with the decision trace. Staff of the case's region only.
+ */
+export async function getCaseAuditTrail(
+  deps: StaffDeps,
+  staff: StaffMember,
+  caseId: string,
+  query: { limit: number; cursor?: string | undefined },
+): Promise<AuditTrailView> {
+  const c = await deps.store.getCase(caseId);
+  requireRegion(staff, c.region, 'a case');
+  const page = await deps.store.auditTrail(
+    { caseId },
+    { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+  );
+  return {
+    caseId,
+    items: page.items.map((r) => ({
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      reason: r.reason,
+      ...(r.trace ? { trace: r.trace as unknown as NonNullable<AuditTrailView['items'][number]['trace']> } : {}),
+      ...(r.versions ? { versions: r.versions } : {}),
+    })),
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  };
 }
 
 /** A case of the given type in the caller's region, or a refusal. */

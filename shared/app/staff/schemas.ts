@@ -18,6 +18,7 @@ import {
   yearMonth,
 } from '../../schemas/common.js';
 import {
+  actorSchema,
   caseInput,
   caseType,
   coverPeriod,
@@ -460,6 +461,31 @@ export const caseListView = z.object({
 });
 
 export const caseDetailView = z.object({ case: caseView });
+
+// ── Audit trail ──────────────────────────────────────────────────────────────
+
+export const auditTrailQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(2048).optional().describe('from the previous page'),
+});
+export type AuditTrailQuery = z.output<typeof auditTrailQuery>;
+
+/** One change to the case: who, when, what and why, with the decision trace behind it when there was one. */
+export const auditRecordView = z.object({
+  at: z.string().describe('ISO UTC instant of the change'),
+  actor: actorSchema.describe('staff (id and region), or the system component (intake, a workflow task, the sweep)'),
+  action: z.string().describe('e.g. case-opened:opened, case-saved:waiting-payment'),
+  reason: z.string().describe('why, starting with the rule id where a rule decided it'),
+  trace: traceSchema.optional(),
+  versions: z.record(z.string(), z.number().int()).optional().describe('versions of the items written'),
+});
+
+export const auditTrailView = z.object({
+  caseId: z.string(),
+  items: z.array(auditRecordView).describe('oldest first'),
+  cursor: z.string().optional().describe('absent on the last page'),
+});
+export type AuditTrailView = z.infer<typeof auditTrailView>;
 
 // ── What-if ──────────────────────────────────────────────────────────────────
 

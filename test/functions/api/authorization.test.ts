@@ -159,6 +159,7 @@ const REQUESTS: Record<OperationId, Call> = {
   },
   listCases: { query: { state: 'awaiting-choice', region: '220100' } },
   getCase: { params: { caseId: 'RT-seed' } },
+  getCaseAuditTrail: { params: { caseId: 'RT-seed' }, query: { limit: '10' } },
   decide: {
     params: { id: 'waiting-period' },
     body: { region: '220100', scheme: 'resident', paidAt: '2026-11-15', feeYear: 2027 },
@@ -217,6 +218,7 @@ describe('403 by role: auditors only read; only approvers approve refunds and fi
       registerIdentityConversion: 'approver,clerk',
       listCases: 'approver,auditor,clerk',
       getCase: 'approver,auditor,clerk',
+      getCaseAuditTrail: 'approver,auditor,clerk',
       decide: 'approver,auditor,clerk',
     });
   });

@@ -99,6 +99,10 @@ const BAD: Record<OperationId, [Call, string[]]> = {
   ],
   listCases: [{ query: { state: 'Awaiting Choice', limit: '500', caseType: 'x' } }, ['state', 'caseType', 'limit']],
   getCase: [{ params: { caseId: 'has space' } }, ['caseId']],
+  getCaseAuditTrail: [
+    { params: { caseId: 'RT-1' }, query: { limit: '0', cursor: 'x'.repeat(3000) } },
+    ['limit', 'cursor'],
+  ],
   decide: [
     { params: { id: 'waiting-period' }, query: { asOf: 'yesterday' }, body: { scheme: 'resident' } },
     ['asOf', 'region'],

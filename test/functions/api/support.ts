@@ -12,6 +12,7 @@ import { handler as endDeferralAgreement } from '../../../functions/api/handlers
 import { handler as enrollPerson } from '../../../functions/api/handlers/enroll-person.js';
 import { handler as fileDeferralAgreement } from '../../../functions/api/handlers/file-deferral-agreement.js';
 import { handler as getCase } from '../../../functions/api/handlers/get-case.js';
+import { handler as getCaseAuditTrail } from '../../../functions/api/handlers/get-case-audit-trail.js';
 import { handler as getPersonStatus } from '../../../functions/api/handlers/get-person-status.js';
 import { handler as listCases } from '../../../functions/api/handlers/list-cases.js';
 import { handler as openRetirementApplication } from '../../../functions/api/handlers/open-retirement-application.js';
@@ -40,6 +41,7 @@ export const HANDLERS: Record<OperationId, Handler> = {
   registerIdentityConversion,
   listCases,
   getCase,
+  getCaseAuditTrail,
   decide,
 } as unknown as Record<OperationId, Handler>;
 
