@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local-runtime/runtime.js';
 import { arrearsCaseId } from '../../shared/app/intake/index.js';
 import { newIdentityKey } from '../support/fixtures.js';
+import { devToken, flexiblePayment, httpClient } from './support.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'jl-local-restart-'));
 const lines: string[] = [];
@@ -29,17 +30,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
-const token = (role: string, region: string) => rt!.tokens.find((t) => t.role === role && t.region === region)!.token;
-
-async function call(method: string, path: string, body?: unknown, bearer?: string) {
-  const res = await fetch(`${rt!.apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const token = (role: string, region: string) => devToken(rt!, role, region);
+const call = httpClient(() => rt!);
 
 const getCase = async (caseId: string, region: string) => {
   const r = await call('GET', `/cases/${caseId}`, undefined, token('auditor', region));
@@ -55,19 +47,17 @@ describe('arrears and a retirement application through HTTP, the system restarte
   let lumpSumFen = 0;
 
   it('before the restart: a short payment opens the arrears case and its timer waits for day 90 (A-1, A-4)', async () => {
-    const posted = await call('POST', '/_events', {
-      detail: {
-        schemaVersion: '1',
+    const posted = await call(
+      'POST',
+      '/_events',
+      flexiblePayment({
         notificationId: 'SW2026041000777',
-        payer: { kind: 'person' },
-        scheme: 'employee',
-        mode: 'flexible',
-        flexibleMode: 'combined',
-        region: '220100',
+        number: worker.slice(3),
+        feeMonth: '2026-04',
+        amountFen: 30_000,
         paidAt: '2026-04-10T10:00:00+08:00',
-        insured: [{ identity: { number: worker.slice(3) }, periods: [{ feePeriod: '2026-04', amountFen: 30_000 }] }],
-      },
-    });
+      }),
+    );
     expect(posted.status, JSON.stringify(posted.body)).toBe(200);
     const c = await getCase(arrears, '220100');
     expect(c).toMatchObject({ caseType: 'arrears', state: 'waiting-payment', waitingForCallback: true });

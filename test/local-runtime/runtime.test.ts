@@ -8,6 +8,7 @@ import { parseCli } from '../../infra/local-runtime/main.js';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local-runtime/runtime.js';
 import { arrearsCaseId } from '../../shared/app/intake/index.js';
 import { newIdentityKey } from '../workflows/support.js';
+import { devToken, flexiblePayment, httpClient } from './support.js';
 
 let rt: LocalRuntime;
 const lines: string[] = [];
@@ -26,20 +27,8 @@ afterAll(async () => {
   await rt?.stop();
 }, 60_000);
 
-const token = (role: string, region = '220100') => rt.tokens.find((t) => t.role === role && t.region === region)!.token;
-
-async function call(method: string, path: string, body?: unknown, bearer?: string) {
-  const res = await fetch(`${rt.apiUrl}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
-}
+const token = (role: string, region = '220100') => devToken(rt, role, region);
+const call = httpClient(() => rt);
 
 describe('the local runtime', () => {
   const key = newIdentityKey('19850301');
@@ -95,19 +84,17 @@ describe('the local runtime', () => {
   });
 
   it('takes a short payment, starts the arrears timer, and the timer moves when the clock does', async () => {
-    const posted = await call('POST', '/_events', {
-      detail: {
-        schemaVersion: '1',
+    const posted = await call(
+      'POST',
+      '/_events',
+      flexiblePayment({
         notificationId: 'SW2026041000501',
-        payer: { kind: 'person' },
-        scheme: 'employee',
-        mode: 'flexible',
-        flexibleMode: 'combined',
-        region: '220100',
+        number,
+        feeMonth: '2026-04',
+        amountFen: 30_000,
         paidAt: '2026-04-10T10:00:00+08:00',
-        insured: [{ identity: { number }, periods: [{ feePeriod: '2026-04', amountFen: 30_000 }] }],
-      },
-    });
+      }),
+    );
     expect(posted.status, JSON.stringify(posted.body)).toBe(200);
     expect(posted.body.kind).toBe('processed');
 
