@@ -265,9 +265,14 @@ export async function recordCover(
       expectedVersion = null;
     }
 
+    // W-1/W-2 concern a first enrollment only: the window is read when the person has no cover in the scheme yet.
+    const firstCover = !enrollments.some((e) => e.scheme === n.scheme && e.coverPeriods.length > 0);
     const result = deps.decide(
       'waiting-period',
-      { ...waitingPeriodFacts(payment, enrollments, ledger), ...(await specialGroupOf(store, n.identityKey, paidOn)) },
+      {
+        ...waitingPeriodFacts(payment, enrollments, ledger),
+        ...(firstCover ? await specialGroupOf(store, n.identityKey, paidOn) : {}),
+      },
       paidOn,
     ) as DecisionResult<WaitingPeriod>;
     // Employee cover runs on while the months are paid (an arrears case ends it, A-1); resident cover
@@ -283,8 +288,15 @@ export async function recordCover(
       return { outcome: 'continues', enrollmentId: enrollment.enrollmentId, coverStarts: cover.start };
     }
 
+    const base = stripStored(enrollment);
+    // A first cover that starts before the enrollment's status does (W-1/W-2: from the birth or the
+    // conversion) takes the status back with it: only a normal status carries benefits (E-7).
+    const [firstStatus, ...laterStatus] = base.statusHistory;
+    const retroactive =
+      base.coverPeriods.length === 0 && firstStatus?.status === 'normal' && cover.start < firstStatus.from;
     const next: EnrollmentInput = {
-      ...stripStored(enrollment),
+      ...base,
+      ...(retroactive ? { statusHistory: [{ ...firstStatus, from: cover.start }, ...laterStatus] } : {}),
       coverPeriods: [...enrollment.coverPeriods, cover].sort((a, b) => (a.start < b.start ? -1 : 1)),
     };
     const ctx = intakeContext(

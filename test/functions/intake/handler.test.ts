@@ -658,3 +658,41 @@ describe('an enrollment the tax bureau’s first payment created', () => {
     await expect(store.getExpectedPayment({ ...ref, feeMonth: '2026-04' })).rejects.toThrow();
   });
 });
+
+describe('a newborn registered by staff (newborn-window case)', () => {
+  it('is covered from birth when the first payment comes within the 90 days (W-1), not after a wait (W-6)', async () => {
+    // An ID number with birth date 2026-09-12 (the number gives the birth date, GB 11643).
+    const first17 = `22010220260912${String(seq++).padStart(3, '0')}`;
+    const number = first17 + checkCharacter(first17);
+    const key = `CN:${number}`;
+    await store.openCase(
+      {
+        caseId: `NB-${randomUUID().slice(0, 8)}`,
+        caseType: 'newborn-window',
+        region: '220100',
+        subject: { kind: 'person', identityKey: key },
+        state: 'waiting-enrollment',
+        openedOn: '2026-09-20',
+        wait: { for: 'enrollment-and-payment', until: '2026-12-11' },
+        taskToken: null,
+        data: { identityKey: key, birthDate: '2026-09-12', windowLastDay: '2026-12-11' },
+      },
+      { actor: { kind: 'staff', staffId: 'clerk-1', region: '220100' }, reason: 'newborn registered' },
+    );
+    const detail = {
+      schemaVersion: '1',
+      notificationId: `RS${randomUUID().slice(0, 8)}`,
+      payer: { kind: 'person' },
+      scheme: 'resident',
+      region: '220100',
+      paidAt: '2026-10-08T10:00:00+08:00',
+      insured: [{ identity: { number }, periods: [{ feePeriod: '2026', amountFen: 38_000 }] }],
+    };
+    expect((await run(record(eventBody(detail)))).batchItemFailures).toEqual([]);
+    const [enrollment] = await store.listEnrollments(key);
+    expect(enrollment!.coverPeriods).toHaveLength(1);
+    expect(enrollment!.coverPeriods[0]).toMatchObject({ start: '2026-09-12', end: '2026-12-31' });
+    expect(enrollment!.coverPeriods[0]!.rules.map((r) => r.id)).toContain('W-1');
+    expect((await store.statusOn(key, '2026-09-12')).covered).toBe(true);
+  });
+});
