@@ -106,11 +106,9 @@ export class LocalScheduler {
     private readonly activity: Activity,
     private readonly schedules: readonly LocalSchedule[],
     private readonly log: (line: string) => void,
-    /** Called after each run of a daily schedule, with its CST day (the runtime saves it). */
-    private readonly onRun: (s: LocalSchedule, at: number) => void = () => undefined,
   ) {}
 
-  private async run(s: LocalSchedule, at: number, day?: CalendarDate): Promise<void> {
+  private async run(s: LocalSchedule, day?: CalendarDate): Promise<void> {
     await this.activity.track(async () => {
       try {
         await s.fire(day);
@@ -121,7 +119,6 @@ export class LocalScheduler {
         );
       }
     });
-    this.onRun(s, at);
   }
 
   /** Occurrences in (fromMs, toMs], oldest first: the ones a stopped system missed. */
@@ -131,7 +128,7 @@ export class LocalScheduler {
       for (let t = nextOccurrence(s.when, fromMs); t !== undefined && t <= toMs; t = nextOccurrence(s.when, t))
         due.push({ s, at: t });
     due.sort((a, b) => a.at - b.at);
-    for (const { s, at } of due) await this.run(s, at, 'daily' in s.when ? todayCst(at) : undefined);
+    for (const { s, at } of due) await this.run(s, 'daily' in s.when ? todayCst(at) : undefined);
     return due.length;
   }
 
@@ -146,7 +143,7 @@ export class LocalScheduler {
     this.timers.set(
       s.id,
       this.clock.setTimerAt(at, () => {
-        void this.run(s, at).then(() => this.arm(s, at));
+        void this.run(s).then(() => this.arm(s, at));
       }),
     );
   }

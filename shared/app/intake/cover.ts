@@ -141,29 +141,20 @@ export function waitingPeriodFacts(
 }
 
 /**
- * W-1/W-2: the person's newborn or identity-conversion window, registered by staff and still open on the
- * payment day (`waiting-enrollment`, its last day not passed): the waiting-period decision then starts cover
- * from the birth or the conversion. The notification itself carries no group (docs/events.md).
+ * W-1/W-2: the person is a newborn or an identity conversion that staff registered (a `newborn-window` /
+ * `identity-conversion-window` case, open or already closed): the waiting-period decision is given the
+ * group and the date, and itself tells within the 90 days (cover from the event), later in the same year
+ * (no waiting) and later still (a first enrollment, W-6). The notification itself carries no group.
  */
-export async function specialGroupOf(
-  store: CaseStore,
-  identityKey: string,
-  paidOn: CalendarDate,
-): Promise<Record<string, unknown>> {
+export async function specialGroupOf(store: CaseStore, identityKey: string): Promise<Record<string, unknown>> {
   const cases = await store.casesOf({ kind: 'person', identityKey });
-  const open = cases.items.find(
-    (c) =>
-      (c.caseType === 'newborn-window' || c.caseType === 'identity-conversion-window') &&
-      c.state === 'waiting-enrollment' &&
-      (c.wait === null || c.wait.until >= paidOn),
+  const windows = cases.items.filter(
+    (c) => (c.caseType === 'newborn-window' || c.caseType === 'identity-conversion-window') && c.state !== 'cancelled',
   );
-  if (!open) return {};
-  const d = open.data as { birthDate?: CalendarDate; conversionDate?: CalendarDate };
-  return open.caseType === 'newborn-window' && d.birthDate
-    ? { group: 'newborn', birthDate: d.birthDate }
-    : d.conversionDate
-      ? { group: 'identity-conversion', conversionDate: d.conversionDate }
-      : {};
+  const newborn = windows.find((c) => c.caseType === 'newborn-window' && typeof c.data.birthDate === 'string');
+  if (newborn) return { group: 'newborn', birthDate: newborn.data.birthDate };
+  const conversion = windows.find((c) => typeof c.data.conversionDate === 'string');
+  return conversion ? { group: 'identity-conversion', conversionDate: conversion.data.conversionDate } : {};
 }
 
 /** The enrollment a payment belongs to: same scheme, region (and mode), not terminated, latest first. */
@@ -271,7 +262,7 @@ export async function recordCover(
       'waiting-period',
       {
         ...waitingPeriodFacts(payment, enrollments, ledger),
-        ...(firstCover ? await specialGroupOf(store, n.identityKey, paidOn) : {}),
+        ...(firstCover ? await specialGroupOf(store, n.identityKey) : {}),
       },
       paidOn,
     ) as DecisionResult<WaitingPeriod>;

@@ -134,7 +134,16 @@ export async function runDailySweep(deps: WorkflowDeps, input: SweepInput = {}):
       cursor = page.cursor;
     } while (cursor);
   };
-  await Promise.all(regions.map(sweepRegion));
+  // A region that fails is reported (complete: false, the scheduler runs it again), never left running
+  // behind a rejected invocation.
+  const swept = await Promise.allSettled(regions.map(sweepRegion));
+  swept.forEach((r, i) => {
+    if (r.status === 'rejected')
+      failures.push({
+        item: `region:${regions[i]}`,
+        error: r.reason instanceof Error ? `${r.reason.name}: ${r.reason.message}` : String(r.reason),
+      });
+  });
   return { date, deadlineDay, complete: complete && failures.length === 0, ...counts, failures };
 }
 
@@ -363,21 +372,15 @@ async function handleDueMonth(
     return 'monthsNotDue';
   }
 
-  // 3. B-1: a unit under a bankruptcy deferral is not in arrears; the deferral case follows the months.
-  if (p.unitId && (await unitUnderDeferral(deps, p.unitId, deferredUnits))) {
-    await expectNext();
-    await settle('deferred', `B-1: unit ${p.unitId} is under a bankruptcy deferral agreement; no suspension`);
-    return 'monthsDeferred';
-  }
-
   const personCases = await casesOfPerson(deps, p.identityKey);
-  // R-1: transferred to the retiree scheme before the month began: no contributions are due from then on.
+  // R-1: transferred to the retiree scheme by the month's first day: no contributions are due from then on
+  // (before the B-1 step, so a retiree of a unit under deferral is not carried along month after month).
   const retired = personCases.find(
     (c) =>
       c.caseType === 'retirement-transfer' &&
       c.state === 'completed' &&
       typeof c.data.transferredOn === 'string' &&
-      c.data.transferredOn < first,
+      c.data.transferredOn <= first,
   );
   if (retired) {
     await settle(
@@ -386,6 +389,13 @@ async function handleDueMonth(
     );
     return 'monthsNotDue';
   }
+  // 3. B-1: a unit under a bankruptcy deferral is not in arrears; the deferral case follows the months.
+  if (p.unitId && (await unitUnderDeferral(deps, p.unitId, deferredUnits))) {
+    await expectNext();
+    await settle('deferred', `B-1: unit ${p.unitId} is under a bankruptcy deferral agreement; no suspension`);
+    return 'monthsDeferred';
+  }
+
   const cases = personCases.filter(
     (c) => c.caseType === 'arrears' && (c.data as { enrollmentId?: string }).enrollmentId === p.enrollmentId,
   );

@@ -695,4 +695,39 @@ describe('a newborn registered by staff (newborn-window case)', () => {
     expect(enrollment!.coverPeriods[0]!.rules.map((r) => r.id)).toContain('W-1');
     expect((await store.statusOn(key, '2026-09-12')).covered).toBe(true);
   });
+
+  it('registered but paid after the 90 days, still in the birth year: no waiting, cover from the day after payment (W-1)', async () => {
+    const first17 = `22010220260110${String(seq++).padStart(3, '0')}`;
+    const number = first17 + checkCharacter(first17);
+    const key = `CN:${number}`;
+    await store.openCase(
+      {
+        caseId: `NB-${randomUUID().slice(0, 8)}`,
+        caseType: 'newborn-window',
+        region: '220100',
+        subject: { kind: 'person', identityKey: key },
+        state: 'closed', // the sweep closed the window on 2026-04-10 with no enrollment
+        openedOn: '2026-01-20',
+        wait: null,
+        taskToken: null,
+        closedOn: '2026-04-10',
+        data: { identityKey: key, birthDate: '2026-01-10', windowLastDay: '2026-04-09' },
+      },
+      { actor: { kind: 'staff', staffId: 'clerk-1', region: '220100' }, reason: 'newborn registered' },
+    );
+    const detail = {
+      schemaVersion: '1',
+      notificationId: `RS${randomUUID().slice(0, 8)}`,
+      payer: { kind: 'person' },
+      scheme: 'resident',
+      region: '220100',
+      paidAt: '2026-06-01T10:00:00+08:00',
+      insured: [{ identity: { number }, periods: [{ feePeriod: '2026', amountFen: 38_000 }] }],
+    };
+    expect((await run(record(eventBody(detail)))).batchItemFailures).toEqual([]);
+    const [enrollment] = await store.listEnrollments(key);
+    // Not a first enrollment's 90 days (W-6 would give 2026-08-31).
+    expect(enrollment!.coverPeriods[0]).toMatchObject({ start: '2026-06-02', end: '2026-12-31' });
+    expect(enrollment!.coverPeriods[0]!.rules.map((r) => r.id)).toContain('W-1');
+  });
 });
