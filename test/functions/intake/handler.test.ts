@@ -660,9 +660,9 @@ describe('an enrollment the tax bureau’s first payment created', () => {
 });
 
 describe('a newborn registered by staff (newborn-window case)', () => {
-  it('is covered from birth when the first payment comes within the 90 days (W-1), not after a wait (W-6)', async () => {
-    // An ID number with birth date 2026-09-12 (the number gives the birth date, GB 11643).
-    const first17 = `22010220260912${String(seq++).padStart(3, '0')}`;
+  /** A newborn of Changchun (the ID number gives the birth date, GB 11643) and the window case staff opened. */
+  async function newborn(birth: string, window: Partial<CaseInput>) {
+    const first17 = `220102${birth.replaceAll('-', '')}${String(seq++).padStart(3, '0')}`;
     const number = first17 + checkCharacter(first17);
     const key = `CN:${number}`;
     await store.openCase(
@@ -672,62 +672,49 @@ describe('a newborn registered by staff (newborn-window case)', () => {
         region: '220100',
         subject: { kind: 'person', identityKey: key },
         state: 'waiting-enrollment',
-        openedOn: '2026-09-20',
-        wait: { for: 'enrollment-and-payment', until: '2026-12-11' },
+        openedOn: birth,
+        wait: null,
         taskToken: null,
-        data: { identityKey: key, birthDate: '2026-09-12', windowLastDay: '2026-12-11' },
+        ...window,
+        data: { identityKey: key, birthDate: birth },
       },
       { actor: { kind: 'staff', staffId: 'clerk-1', region: '220100' }, reason: 'newborn registered' },
     );
+    return { number, key };
+  }
+
+  /** The 2026 resident fee paid for them; returns their cover periods. */
+  async function payResident2026(number: string, key: string, paidAt: string) {
     const detail = {
       schemaVersion: '1',
       notificationId: `RS${randomUUID().slice(0, 8)}`,
       payer: { kind: 'person' },
       scheme: 'resident',
       region: '220100',
-      paidAt: '2026-10-08T10:00:00+08:00',
+      paidAt,
       insured: [{ identity: { number }, periods: [{ feePeriod: '2026', amountFen: 38_000 }] }],
     };
     expect((await run(record(eventBody(detail)))).batchItemFailures).toEqual([]);
-    const [enrollment] = await store.listEnrollments(key);
-    expect(enrollment!.coverPeriods).toHaveLength(1);
-    expect(enrollment!.coverPeriods[0]).toMatchObject({ start: '2026-09-12', end: '2026-12-31' });
-    expect(enrollment!.coverPeriods[0]!.rules.map((r) => r.id)).toContain('W-1');
+    return (await store.listEnrollments(key))[0]!.coverPeriods;
+  }
+
+  it('is covered from birth when the first payment comes within the 90 days (W-1), not after a wait (W-6)', async () => {
+    const { number, key } = await newborn('2026-09-12', {
+      wait: { for: 'enrollment-and-payment', until: '2026-12-11' },
+    });
+    const cover = await payResident2026(number, key, '2026-10-08T10:00:00+08:00');
+    expect(cover).toHaveLength(1);
+    expect(cover[0]).toMatchObject({ start: '2026-09-12', end: '2026-12-31' });
+    expect(cover[0]!.rules.map((r) => r.id)).toContain('W-1');
     expect((await store.statusOn(key, '2026-09-12')).covered).toBe(true);
   });
 
   it('registered but paid after the 90 days, still in the birth year: no waiting, cover from the day after payment (W-1)', async () => {
-    const first17 = `22010220260110${String(seq++).padStart(3, '0')}`;
-    const number = first17 + checkCharacter(first17);
-    const key = `CN:${number}`;
-    await store.openCase(
-      {
-        caseId: `NB-${randomUUID().slice(0, 8)}`,
-        caseType: 'newborn-window',
-        region: '220100',
-        subject: { kind: 'person', identityKey: key },
-        state: 'closed', // the sweep closed the window on 2026-04-10 with no enrollment
-        openedOn: '2026-01-20',
-        wait: null,
-        taskToken: null,
-        closedOn: '2026-04-10',
-        data: { identityKey: key, birthDate: '2026-01-10', windowLastDay: '2026-04-09' },
-      },
-      { actor: { kind: 'staff', staffId: 'clerk-1', region: '220100' }, reason: 'newborn registered' },
-    );
-    const detail = {
-      schemaVersion: '1',
-      notificationId: `RS${randomUUID().slice(0, 8)}`,
-      payer: { kind: 'person' },
-      scheme: 'resident',
-      region: '220100',
-      paidAt: '2026-06-01T10:00:00+08:00',
-      insured: [{ identity: { number }, periods: [{ feePeriod: '2026', amountFen: 38_000 }] }],
-    };
-    expect((await run(record(eventBody(detail)))).batchItemFailures).toEqual([]);
-    const [enrollment] = await store.listEnrollments(key);
+    // The sweep closed the window on 2026-04-10 with no enrollment.
+    const { number, key } = await newborn('2026-01-10', { state: 'closed', closedOn: '2026-04-10' });
+    const cover = await payResident2026(number, key, '2026-06-01T10:00:00+08:00');
     // Not a first enrollment's 90 days (W-6 would give 2026-08-31).
-    expect(enrollment!.coverPeriods[0]).toMatchObject({ start: '2026-06-02', end: '2026-12-31' });
-    expect(enrollment!.coverPeriods[0]!.rules.map((r) => r.id)).toContain('W-1');
+    expect(cover[0]).toMatchObject({ start: '2026-06-02', end: '2026-12-31' });
+    expect(cover[0]!.rules.map((r) => r.id)).toContain('W-1');
   });
 });
