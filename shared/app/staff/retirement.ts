@@ -160,7 +160,9 @@ export async function recordRetirementChoice(
   body: RetirementChoiceBody,
 ): Promise<{ case: CaseView }> {
   const c = await caseInRegion(deps, staff, caseId, 'retirement-transfer');
-  const recorded = c.data.choice as { choice: string } | undefined;
+  // The staff's record ({choice, recordedOn, recordedBy}) or the bare choice the execution's task wrote.
+  const recorded =
+    typeof c.data.choice === 'string' ? { choice: c.data.choice } : (c.data.choice as { choice: string } | undefined);
   if (recorded) {
     if (recorded.choice === body.choice) return { case: caseView(c) };
     throw new StateConflictError('wrong-state', `the person already chose ${recorded.choice}`, {
@@ -185,7 +187,10 @@ export async function recordRetirementChoice(
   const saved = await deps.store.updateCase(
     caseId,
     (cur) =>
-      cur.data.choice
+      // Written by staff already (a retry of this request): nothing more. The execution's RecordChoice
+      // task may have got there first with the bare choice: the staff record is still written, so the
+      // audit trail always says who recorded the choice and when.
+      typeof cur.data.choice === 'object' && cur.data.choice !== null
         ? null
         : {
             ...cur,
