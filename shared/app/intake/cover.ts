@@ -28,6 +28,7 @@ import type { CaseStore } from '../../store/case-store.js';
 import { coverPeriodFromWaitingPeriod } from '../../store/cover.js';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../../store/errors.js';
 import type { CoverPeriod, Enrollment, EnrollmentInput, LedgerEntry, Scheme } from '../../store/model.js';
+import { allCasesOf } from '../workflows/common.js';
 import { enrollmentIdFromPayment, intakeContext } from './ids.js';
 import type { Decide } from './types.js';
 
@@ -147,8 +148,7 @@ export function waitingPeriodFacts(
  * (no waiting) and later still (a first enrollment, W-6). The notification itself carries no group.
  */
 export async function specialGroupOf(store: CaseStore, identityKey: string): Promise<Record<string, unknown>> {
-  const cases = await store.casesOf({ kind: 'person', identityKey });
-  const windows = cases.items.filter(
+  const windows = (await allCasesOf(store, { kind: 'person', identityKey })).filter(
     (c) => (c.caseType === 'newborn-window' || c.caseType === 'identity-conversion-window') && c.state !== 'cancelled',
   );
   const newborn = windows.find((c) => c.caseType === 'newborn-window' && typeof c.data.birthDate === 'string');

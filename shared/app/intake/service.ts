@@ -13,6 +13,7 @@
  * Step Functions throttled, a parameter not loaded yet) fails this message only, for SQS to redeliver.
  */
 import { recordMonthPaid } from '../sweep/expected-payments.js';
+import { allCasesOf } from '../workflows/common.js';
 import { cstDateOf } from '../../domain/calendar.js';
 import { maskIdentity } from '../../domain/identity.js';
 import { arrears } from '../../rules/arrears/decision.js';
@@ -27,7 +28,7 @@ import {
   personPaymentFromRaw,
 } from '../../schemas/events.js';
 import { StoreValidationError } from '../../store/errors.js';
-import type { Case, IntakeOutcome } from '../../store/model.js';
+import type { IntakeOutcome } from '../../store/model.js';
 import { type OpenedArrears, openShortPaymentCases, type ResumeOutcome, resumeWaitingCases } from './cases.js';
 import { type CoverOutcome, enrollmentFor, recordCover } from './cover.js';
 import { intakeContext } from './ids.js';
@@ -104,17 +105,6 @@ export function createPaymentIntake(deps: IntakeDeps): PaymentIntake {
     return { kind: 'malformed', reason, issues } as const;
   }
 
-  async function casesOfPerson(identityKey: string): Promise<Case[]> {
-    const all: Case[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await deps.store.casesOf({ kind: 'person', identityKey }, cursor ? { cursor } : {});
-      all.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor);
-    return all;
-  }
-
   async function processPayment(received: PersonPayment): Promise<PersonOutcome> {
     const n = received.notification;
     const paidOn = cstDateOf(n.paidAt);
@@ -154,7 +144,7 @@ export function createPaymentIntake(deps: IntakeDeps): PaymentIntake {
     // Read after the intake and the cover: the ledger with this payment, the cases as they are now.
     const [ledger, cases, enrollments] = await Promise.all([
       deps.store.ledger(n.identityKey, n.scheme),
-      casesOfPerson(n.identityKey),
+      allCasesOf(deps.store, { kind: 'person', identityKey: n.identityKey }),
       deps.store.listEnrollments(n.identityKey),
     ]);
     const resumed = await step('resume-cases', () => resumeWaitingCases(deps, payment, cases, ledger), []);

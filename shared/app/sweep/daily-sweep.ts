@@ -26,6 +26,7 @@ import type { Case, CaseInput, CoverPeriod, Enrollment } from '../../store/model
 import type { ExpectedPayment } from '../../store/workflow-model.js';
 import { maskIdentity } from '../../domain/identity.js';
 import {
+  allCasesOf,
   caseIdFor,
   decide,
   enrollmentInputOf,
@@ -318,18 +319,6 @@ async function unitUnderDeferral(deps: WorkflowDeps, unitId: string, cache: Map<
   return found;
 }
 
-/** A person's cases (the bySubject index, a handful per person). */
-async function casesOfPerson(deps: WorkflowDeps, identityKey: string): Promise<Case[]> {
-  const out: Case[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.casesOf({ kind: 'person', identityKey }, cursor ? { cursor } : {});
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-}
-
 /** The arrears case id of an enrollment's run of unpaid months starting with `feeMonth`: also the execution name. */
 export const arrearsCaseId = (identityKey: string, enrollmentId: string, feeMonth: string) =>
   caseIdFor('arrears', [feeMonth], [identityKey, enrollmentId]);
@@ -372,7 +361,7 @@ async function handleDueMonth(
     return 'monthsNotDue';
   }
 
-  const personCases = await casesOfPerson(deps, p.identityKey);
+  const personCases = await allCasesOf(deps.store, { kind: 'person', identityKey: p.identityKey });
   // R-1: transferred to the retiree scheme by the month's first day: no contributions are due from then on
   // (before the B-1 step, so a retiree of a unit under deferral is not carried along month after month).
   const retired = personCases.find(

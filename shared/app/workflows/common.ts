@@ -8,9 +8,17 @@ import { createHash } from 'node:crypto';
 import { addDays, type CalendarDate, toEpochDay } from '../../domain/calendar.js';
 import type { DecisionResult, Trace } from '../../rules/engine.js';
 import { appliedRules } from '../../store/cover.js';
-import type { WorkflowStore } from '../../store/case-store.js';
+import type { CaseStore, WorkflowStore } from '../../store/case-store.js';
 import { ConflictError } from '../../store/errors.js';
-import type { Case, CaseInput, ChangeContext, CoverPeriod, Enrollment, EnrollmentInput } from '../../store/model.js';
+import type {
+  Case,
+  CaseInput,
+  CaseSubject,
+  ChangeContext,
+  CoverPeriod,
+  Enrollment,
+  EnrollmentInput,
+} from '../../store/model.js';
 import { CLOSED_STATES } from '../../store/model.js';
 import type { Clock, TaskCallbacks, WorkflowStarter } from '../ports.js';
 
@@ -99,6 +107,18 @@ export function nowOf(deps: WorkflowDeps, now?: string): number {
 }
 
 // ── Decisions and audit ─────────────────────────────────────────────────────────
+
+/** Every case of a subject, page after page of the bySubject index (a handful per person). */
+export async function allCasesOf(store: CaseStore, subject: CaseSubject): Promise<Case[]> {
+  const out: Case[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.casesOf(subject, cursor ? { cursor } : {});
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
 
 /** One decision on raw facts, by its spec (shared/rules/decide-with.ts): tasks import only their rules. */
 export { decideWith as decide } from '../../rules/decide-with.js';
