@@ -14,7 +14,7 @@ export async function bundleForBench(entry: string): Promise<string> {
     entryPoints: [join(import.meta.dirname, '..', entry)],
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'esm',
     minify: true,
     outfile,

@@ -7,8 +7,8 @@
  *
  * Entry points are discovered, not listed: every `.ts` under functions/ (outside `lib/` folders) that
  * exports `handler` — the intake, each staff API route, each workflow's task Lambda, the sweep. Each is
- * bundled as CDK bundles it for Lambda (esbuild, minified, platform node, target node22, ESM) with
- * `@aws-sdk/*` external, because the Node.js 22 Lambda runtime provides the AWS SDK v3. Cold init is
+ * bundled as CDK bundles it for Lambda (esbuild, minified, platform node, target node24, ESM) with
+ * `@aws-sdk/*` external, because the Node.js 24 Lambda runtime provides the AWS SDK v3. Cold init is
  * the time to `import()` the bundle in a fresh `node` process (module evaluation: what Lambda's Init
  * phase runs before the first event; the external SDK modules are loaded from node_modules and
  * counted), median of several runs. Goals: ≤ 400 KB and ≤ 100 ms per entry point; misses are listed
@@ -397,9 +397,9 @@ async function main() {
   console.log(
     `Functions benchmark — ${rows.length} entry points (every functions/**.ts exporting \`handler\`, lib/ excluded)`,
   );
-  console.log('Bundles: esbuild, minified, platform node, target node22, format esm;');
+  console.log('Bundles: esbuild, minified, platform node, target node24, format esm;');
   console.log(
-    '         @aws-sdk/* external (the Lambda Node.js 22 runtime provides the AWS SDK v3; its import is counted below).',
+    '         @aws-sdk/* external (the Lambda Node.js 24 runtime provides the AWS SDK v3; its import is counted below).',
   );
   console.log(
     `Cold init: import() of the bundle in a fresh node ${process.version} process, median of ${runs} runs, ${cpus()[0]?.model ?? 'cpu'}.`,

@@ -525,7 +525,7 @@ function markdown(r: Results): string {
     'What would not be honest, and is not done: deferring the SDK import to the first invocation (a dynamic `import()`',
     'in the handler) would move the same time from the Init phase into the first request, which then pays it.',
     '',
-    'These are local figures (Node 20 here, the SDK from node_modules; Lambda runs Node.js 22 on arm64 with its own copy',
+    'These are local figures (Node 24 here, the SDK from node_modules; Lambda runs Node.js 24 on arm64 with its own copy',
     'of the SDK and a CPU share set by the memory size), so the absolute milliseconds will differ on AWS; the split',
     "between the SDK's import and our own code is what this measures.",
     '',

@@ -34,7 +34,7 @@ export function suppressFindings(stack: Stack): void {
     },
     {
       id: 'AwsSolutions-L1',
-      reason: 'The design fixes Node.js 22 (NODEJS_22_X) for every function until the team moves runtimes together.',
+      reason: 'The design fixes Node.js 24 (NODEJS_24_X) for every function until the team moves runtimes together.',
     },
     {
       id: 'AwsSolutions-SQS3',

@@ -2,7 +2,7 @@
  * How every Lambda is bundled, in one place: the CDK construct (through bundle-cli.ts) and the functions
  * benchmark build the very same bundle.
  *
- * - ESM for Node.js 22, minified, with `@aws-sdk/*` left to the runtime (it ships the AWS SDK v3).
+ * - ESM for Node.js 24, minified, with `@aws-sdk/*` left to the runtime (it ships the AWS SDK v3).
  * - zod's ~40 message locales are ~250 KB of every bundle; the system reports errors in its own words
  *   (problem+json, decision errors), so only zod's English default is kept: the locale index resolves to
  *   a module exporting `en` alone.
@@ -32,7 +32,7 @@ export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     format: 'esm',
     minify: true,
     sourcemap: 'linked',

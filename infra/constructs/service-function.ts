@@ -1,5 +1,5 @@
 /**
- * The one construct that sets the Lambda defaults for every function of the system: Node.js 22 on arm64,
+ * The one construct that sets the Lambda defaults for every function of the system: Node.js 24 on arm64,
  * bundled by the locally installed esbuild with the project's own bundling (infra/bundling: the same
  * bundle the functions benchmark measures; no Docker), JSON logs kept for a year, X-Ray tracing. Grants
  * are made by the caller, least privilege, per function.
@@ -68,7 +68,7 @@ export class ServiceFunction extends Construct {
       }),
       handler: 'index.handler',
       description: props.description,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),

@@ -2,7 +2,6 @@
  * Local execution adapter for Step Functions definitions (JSONPath ASL, Standard workflows) on top of
  * aws-local-stepfunctions 3. See README.md in this folder.
  */
-import './polyfill.js';
 
 export { type Clock, type Duration, durationToMs, MAX_TIMER_MS, RealClock, sleepOn, VirtualClock } from './clock.js';
 export type { Bindings, CompiledMachine, TaskFunction, TaskInvocation } from './compile.js';

@@ -13,7 +13,6 @@
  * the same pending operation (keyed by run id + state name). Days-long waits are thus safe on the real clock, and no
  * real timer exceeds MAX_TIMER_MS.
  */
-import './polyfill.js';
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import {

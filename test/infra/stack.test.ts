@@ -183,13 +183,13 @@ describe('staff API', () => {
 });
 
 describe('functions', () => {
-  it('all run Node.js 22 on arm64 with tracing', () => {
+  it('all run Node.js 24 on arm64 with tracing', () => {
     const fns = Object.values(china.template.findResources('AWS::Lambda::Function')) as Array<{
       Properties: { Runtime: string; Architectures: string[]; TracingConfig: { Mode: string } };
     }>;
     expect(fns.length).toBeGreaterThan(ROUTE_TABLE.length);
     for (const f of fns) {
-      expect(f.Properties.Runtime).toBe('nodejs22.x');
+      expect(f.Properties.Runtime).toBe('nodejs24.x');
       expect(f.Properties.Architectures).toEqual(['arm64']);
       expect(f.Properties.TracingConfig.Mode).toBe('Active');
     }
