@@ -21,7 +21,7 @@
  *   beside the entry's own init, plus how many files and KB of JavaScript those SDK imports load;
  * - an experiment that is not the shipped bundle: an entry with the SDK bundled in instead of external.
  */
-import { lambdaBuildOptions } from '../infra/bundling/lambda-bundle.js';
+import { lambdaBuildOptions } from '#infra/bundling/lambda-bundle.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';

@@ -5,7 +5,7 @@
  * checked against ours on every sample fact before anything is timed.
  */
 import { Engine, type RuleProperties } from 'json-rules-engine';
-import { addDays, daysBetween, firstOfYear, maxDate, periodEnd, yearOf } from '../shared/domain/calendar.js';
+import { addDays, daysBetween, firstOfYear, maxDate, periodEnd, yearOf } from '#domain/calendar.js';
 
 export interface ResidentFacts {
   readonly paidOn: string;

@@ -3,9 +3,9 @@
  * each with its full trace, validated facts reused (the engine's cost, not zod's). Median of 5 runs of
  * about 300 ms each. A benchmark, not a test: nothing here is timed inside the test suite.
  */
-import { parameters } from '../shared/params/index.js';
-import { evaluate, parseFacts } from '../shared/rules/engine.js';
-import { DECISIONS } from '../shared/rules/registry.js';
+import { parameters } from '#params/index.js';
+import { evaluate, parseFacts } from '#rules/engine.js';
+import { DECISIONS } from '#rules/registry.js';
 
 export interface RuleBench {
   readonly decision: string;

@@ -26,10 +26,10 @@
  * capacity counts per notification are what carry over to AWS.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RequestEvent } from '../shared/store/dynamo-client.js';
-import { DynamoCaseStore } from '../shared/store/dynamo-store.js';
-import type { ChangeContext, IntakeOutcome, TaxPaymentNotification } from '../shared/store/model.js';
-import { startDynamoDbLocal } from '../test/support/dynamodb-local.js';
+import type { RequestEvent } from '#store/dynamo-client.js';
+import { DynamoCaseStore } from '#store/dynamo-store.js';
+import type { ChangeContext, IntakeOutcome, TaxPaymentNotification } from '#store/model.js';
+import { startDynamoDbLocal } from '#test/support/dynamodb-local.js';
 
 /** Share of deliveries of the mixed workload that repeat an earlier notification, and of corrections. */
 export const DUPLICATE_SHARE = 0.1;

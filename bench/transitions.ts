@@ -1,7 +1,7 @@
 /**
  * Step Functions state transitions per case path, read from the path tables of docs/workflows.md
  * (`| path (tested) | states entered | transitions |`). Each figure there is counted by
- * `countTransitions` of the local adapter (infra/local-sfn) in the test file the section names
+ * `countTransitions` of the local adapter (tools/local-sfn) in the test file the section names
  * (`tests in \`test/workflows/<machine>.test.ts\``): arrears-timer.test.ts, retirement-transfer.test.ts,
  * unemployment-contributions.test.ts, collection-window.test.ts, bankruptcy-deferral.test.ts.
  *

@@ -4,8 +4,8 @@
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ROUTE_TABLE } from '../functions/api/routes.js';
-import { TAX_PAYMENT_DETAIL_TYPE, TAX_PAYMENT_SOURCE } from '../shared/schemas/events.js';
+import { ROUTE_TABLE } from '#functions/api/routes.js';
+import { TAX_PAYMENT_DETAIL_TYPE, TAX_PAYMENT_SOURCE } from '#schemas/events.js';
 import { CaseTable } from './constructs/case-table.js';
 import { TaxPaymentIntake } from './constructs/intake.js';
 import { Monitoring } from './constructs/monitoring.js';

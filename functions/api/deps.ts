@@ -5,8 +5,8 @@
  * DynamoDB Local, a fixed clock; see installed.ts) and then call the very same handlers.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { systemClock } from '../../shared/app/clock.js';
-import type { StaffDeps } from '../../shared/app/staff/context.js';
+import { systemClock } from '#app/clock.js';
+import type { StaffDeps } from '#app/staff/context.js';
 import { caseStoreFromEnv, sfnTaskCallbacks, sfnWorkflowStarter } from '../lib/aws-ports.js';
 import { installedStaffDeps } from './installed.js';
 

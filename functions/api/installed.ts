@@ -4,9 +4,9 @@
  * what-if calculator: no store, no Step Functions) reads `staffClock()` from here, so its bundle neither
  * carries the store nor loads an AWS SDK client at cold start — it never calls AWS.
  */
-import { systemClock } from '../../shared/app/clock.js';
-import type { Clock } from '../../shared/app/ports.js';
-import type { StaffDeps } from '../../shared/app/staff/context.js';
+import { systemClock } from '#app/clock.js';
+import type { Clock } from '#app/ports.js';
+import type { StaffDeps } from '#app/staff/context.js';
 
 let installed: StaffDeps | undefined;
 

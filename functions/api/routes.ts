@@ -2,7 +2,7 @@
  * The staff API's route table, as data. One entry per route: method, path, handler module, roles, request
  * and response schemas, summary and an example. The CDK stack creates one HTTP API route (with the JWT
  * authorizer) and one function per entry; the local runtime serves the same table; `npm run openapi`
- * (shared/cli/openapi.ts) writes docs/openapi.json from it. Nothing here imports a handler, so reading the
+ * (tools/cli/openapi.ts) writes docs/openapi.json from it. Nothing here imports a handler, so reading the
  * table never creates an AWS client.
  *
  * Roles (functions/lib/auth.ts): clerk (经办) acts, approver (审核) also approves refunds and files or ends
@@ -41,7 +41,7 @@ import {
   transferBody,
   whatIfBody,
   whatIfQuery,
-} from '../../shared/app/staff/schemas.js';
+} from '#app/staff/schemas.js';
 import type { Role } from '../lib/auth.js';
 import type { HttpMethod, RouteRequestSchemas, RouteSpec } from '../lib/http.js';
 

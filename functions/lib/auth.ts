@@ -5,7 +5,7 @@
  * caller's pooling region (Security: staff act only within their region).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { isRegion } from '../../shared/domain/regions.js';
+import { isRegion } from '#domain/regions.js';
 import { forbidden, unauthorized } from './problem.js';
 
 /** 经办 clerk: enroll, open cases, record choices; 审核 approver: also approve refunds, file agreements; auditor: read only. */

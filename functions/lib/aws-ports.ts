@@ -13,8 +13,8 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import type { TaskCallbacks, WorkflowName, WorkflowStarter } from '../../shared/app/ports.js';
-import { DynamoWorkflowStore } from '../../shared/store/workflow-store.js';
+import type { TaskCallbacks, WorkflowName, WorkflowStarter } from '#app/ports.js';
+import { DynamoWorkflowStore } from '#store/workflow-store.js';
 
 export function requiredEnv(name: string): string {
   const v = process.env[name];

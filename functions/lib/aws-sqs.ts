@@ -1,6 +1,6 @@
 /** The dead-letter port on SQS, apart from aws-ports.ts: only intake needs the SQS client. */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { DeadLetters } from '../../shared/app/ports.js';
+import type { DeadLetters } from '#app/ports.js';
 
 export function sqsDeadLetters(queueUrl: string, client: SQSClient = new SQSClient({})): DeadLetters {
   return {

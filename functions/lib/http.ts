@@ -23,9 +23,9 @@ import {
   StaffRefusal,
   StateConflictError,
   UnknownResourceError,
-} from '../../shared/app/staff/errors.js';
-import { inputErrorFrom } from '../../shared/rules/engine.js';
-import { InputError } from '../../shared/rules/errors.js';
+} from '#app/staff/errors.js';
+import { inputErrorFrom } from '#rules/engine.js';
+import { InputError } from '#rules/errors.js';
 import { type Role, requireRole, type Staff, staffOf } from './auth.js';
 import { createLogger } from './logger.js';
 import { type Problem, problemResponse, toProblem } from './problem.js';

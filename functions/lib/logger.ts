@@ -5,7 +5,7 @@
  * remembered to mask.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { maskIdentity } from '../../shared/domain/identity.js';
+import { maskIdentity } from '#domain/identity.js';
 
 // An 18-character resident ID or permit number, or a normalised identity key (CN:…, HMT:…, PP:XXX:…).
 const IDENTITY_IN_TEXT = /\b(?:(?:CN|HMT):[0-9]{17}[0-9Xx]|PP:[A-Z]{3}:[A-Z0-9]{5,20}|[1-9][0-9]{16}[0-9Xx])\b/g;

@@ -3,14 +3,14 @@
  * (`invalid-params`), so a member of staff sees at once what to correct.
  */
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { DecisionError, InputError } from '../../shared/rules/errors.js';
+import { DecisionError, InputError } from '#rules/errors.js';
 import {
   AlreadyExistsError,
   ConflictError,
   NotFoundError,
   StoreValidationError,
   ThrottledError,
-} from '../../shared/store/errors.js';
+} from '#store/errors.js';
 
 export interface Problem {
   readonly type: string;

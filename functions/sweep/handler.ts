@@ -5,9 +5,9 @@
  * what was done has left the indexes). See shared/app/sweep/daily-sweep.ts and docs/tasks.md.
  */
 import * as z from 'zod';
-import { runDailySweep } from '../../shared/app/sweep/daily-sweep.js';
-import { type WorkflowDeps, WorkflowError } from '../../shared/app/workflows/common.js';
-import { calendarDate, regionCode } from '../../shared/schemas/common.js';
+import { runDailySweep } from '#app/sweep/daily-sweep.js';
+import { type WorkflowDeps, WorkflowError } from '#app/workflows/common.js';
+import { calendarDate, regionCode } from '#schemas/common.js';
 import { lazyDeps } from '../tasks/lib/deps.js';
 import { logger, task } from '../tasks/lib/task.js';
 

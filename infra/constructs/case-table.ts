@@ -9,7 +9,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { CASE_TABLE, type TableDescription } from '../../shared/store/table.js';
+import { CASE_TABLE, type TableDescription } from '#store/table.js';
 
 const attr = (a: { name: string }): dynamodb.Attribute => ({ name: a.name, type: dynamodb.AttributeType.STRING });
 

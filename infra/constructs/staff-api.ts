@@ -16,8 +16,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { RouteSpec } from '../../functions/lib/http.js';
-import { ROLES } from '../../functions/lib/auth.js';
+import type { RouteSpec } from '#functions/lib/http.js';
+import { ROLES } from '#functions/lib/auth.js';
 import { ServiceFunction } from './service-function.js';
 
 export type StaffIdentityProvider =

@@ -7,7 +7,7 @@
  * STABLE: the other workflow builders import this module. Add to it; do not change or remove an export.
  *
  * Definitions are plain JSONPath ASL (no JSONata, no Variables) so that the local adapter
- * (infra/local-sfn) runs exactly what CDK synthesizes. `now` is not passed to the tasks: the tasks use
+ * (tools/local-sfn) runs exactly what CDK synthesizes. `now` is not passed to the tasks: the tasks use
  * their own clock, which is the instant the callback that follows starts counting from, give or take
  * the Lambda's duration (and `$$.State.EnteredTime` is not given by the local adapter).
  */

@@ -1,4 +1,4 @@
-import { todayCst } from '../domain/calendar.js';
+import { todayCst } from '#domain/calendar.js';
 import type { Clock } from './ports.js';
 
 export const systemClock: Clock = { now: () => Date.now(), today: () => todayCst() };

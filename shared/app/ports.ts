@@ -3,7 +3,7 @@
  * adapters in functions/) and in the local runtime (local adapters): Step Functions callbacks and
  * executions, the clock, and the dead-letter queue of malformed notifications.
  */
-import type { CalendarDate } from '../domain/calendar.js';
+import type { CalendarDate } from '#domain/calendar.js';
 
 /** SendTaskSuccess / SendTaskFailure. */
 export interface TaskCallbacks {

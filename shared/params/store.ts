@@ -6,9 +6,9 @@
  * region, regions that belong to the set's jurisdiction, and packs that tile time per jurisdiction.
  * Lookups after that are small in-memory scans: decisions read a handful of values each.
  */
-import { addDays, inRange } from '../domain/calendar.js';
-import { regionOf } from '../domain/regions.js';
-import { MissingParameterError, NoPolicyInForceError, ParameterDataError } from '../rules/errors.js';
+import { addDays, inRange } from '#domain/calendar.js';
+import { regionOf } from '#domain/regions.js';
+import { MissingParameterError, NoPolicyInForceError, ParameterDataError } from './errors.js';
 import {
   type AgencyDataset,
   type ParamDefinition,

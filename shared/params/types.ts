@@ -4,9 +4,9 @@
  * publication). The loader (store.ts) refuses anything else.
  */
 import * as z from 'zod';
-import { calendarDate } from '../schemas/common.js';
-import type { Jurisdiction } from '../domain/regions.js';
-import type { SourceKey } from '../rules/catalogue.js';
+import { calendarDate } from '#schemas/common.js';
+import type { Jurisdiction } from '#domain/regions.js';
+import type { SourceKey } from '#domain/sources.js';
 
 export const sourceRef = z.object({
   /** A seed document key (JL26, FLX25, …) or AGENCY for values the agency publishes itself. */

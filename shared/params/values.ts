@@ -1,7 +1,7 @@
 /** Typed value schemas that parameter definitions share. Data is written as text; rules get exact types. */
 import * as z from 'zod';
-import { type Fen, pct, type Ratio, ratio, yuanToFen } from '../domain/money.js';
-import { calendarDate } from '../schemas/common.js';
+import { type Fen, pct, type Ratio, ratio, yuanToFen } from '#domain/money.js';
+import { calendarDate } from '#schemas/common.js';
 
 /** "6%", "0.05%", or a fraction "2/3". */
 export const ratioValue = z

@@ -6,8 +6,8 @@
  * route and the CLI import the whole registry.
  */
 import type * as z from 'zod';
-import type { CalendarDate } from '../domain/calendar.js';
-import { parameters } from '../params/index.js';
+import type { CalendarDate } from '#domain/calendar.js';
+import { parameters } from '#params/index.js';
 import { type DecisionResult, type DecisionSpec, evaluate, parseFacts } from './engine.js';
 
 export function decideWith<O>(spec: DecisionSpec<z.ZodType, O>, facts: unknown, asOf: CalendarDate): DecisionResult<O> {

@@ -10,10 +10,10 @@
  * - P-2: a case opened under an older pack is decided under both and the more favourable applies.
  */
 import type * as z from 'zod';
-import type { CalendarDate } from '../domain/calendar.js';
-import { regionOf } from '../domain/regions.js';
-import type { ParamValue, ParameterStore } from '../params/store.js';
-import type { PolicyPack, SourceRef } from '../params/types.js';
+import type { CalendarDate } from '#domain/calendar.js';
+import { regionOf } from '#domain/regions.js';
+import type { ParamValue, ParameterStore } from '#params/store.js';
+import type { PolicyPack, SourceRef } from '#params/types.js';
 import { type RuleId, ruleEntry, SOURCES } from './catalogue.js';
 import { DecisionError, InputError, NoApplicableRuleError, RuleConflictError } from './errors.js';
 

@@ -2,9 +2,9 @@
  * Every decision of the policy engine, by id. The CLI, the staff API's what-if calculator, the
  * workflow tasks and docs/decisions.md all read this one list.
  */
-import type { CalendarDate } from '../domain/calendar.js';
-import { parameters } from '../params/index.js';
-import type { ParameterStore } from '../params/store.js';
+import type { CalendarDate } from '#domain/calendar.js';
+import { parameters } from '#params/index.js';
+import type { ParameterStore } from '#params/store.js';
 import { decisions as arrears } from './bundles/arrears.js';
 import { decisions as contributions } from './bundles/contributions.js';
 import { decisions as enrollment } from './bundles/enrollment.js';

@@ -1,7 +1,7 @@
 /** zod building blocks shared by every decision input, the store and the API. */
 import * as z from 'zod';
-import { isValidDate, isValidYearMonth } from '../domain/calendar.js';
-import { REGION_CODES } from '../domain/regions.js';
+import { isValidDate, isValidYearMonth } from '#domain/calendar.js';
+import { REGION_CODES } from '#domain/regions.js';
 
 export const calendarDate = z
   .string()

@@ -11,10 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { cstDateOf } from '../domain/calendar.js';
-import { maskIdentity, parseIdentity } from '../domain/identity.js';
-import type { Fen } from '../domain/money.js';
-import type { TaxPaymentNotification } from '../store/model.js';
+import { cstDateOf } from '#domain/calendar.js';
+import { maskIdentity, parseIdentity } from '#domain/identity.js';
+import type { Fen } from '#domain/money.js';
+import type { TaxPaymentNotification } from './notification.js';
 import { employeeMode, fen, flexibleMode, regionCode, scheme, timestampOrDate, yearMonth } from './common.js';
 
 /** EventBridge `source` and `detail-type` the intake rule matches. */

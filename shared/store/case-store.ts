@@ -6,7 +6,7 @@
  * Every change takes a ChangeContext (who, why, which decision) and writes its audit record in the
  * same transaction as the change itself.
  */
-import type { CalendarDate } from '../domain/calendar.js';
+import type { CalendarDate } from '#domain/calendar.js';
 import type {
   AuditRecord,
   Case,

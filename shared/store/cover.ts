@@ -2,9 +2,9 @@
  * Turns an engine decision into what the store keeps: a cover period with the rules that applied
  * (and their articles) and the reason, so "covered on D, and why" is read back without deciding again.
  */
-import type { CalendarDate } from '../domain/calendar.js';
-import type { DecisionResult, Trace } from '../rules/engine.js';
-import type { WaitingPeriod } from '../rules/waiting-period/decision.js';
+import type { CalendarDate } from '#domain/calendar.js';
+import type { DecisionResult, Trace } from '#rules/engine.js';
+import type { WaitingPeriod } from '#rules/waiting-period/decision.js';
 import type { CoverPeriod, RuleRef } from './model.js';
 
 /** The rules a trace applied, in the order it applied them. */

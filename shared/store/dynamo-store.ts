@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type * as z from 'zod';
-import { type CalendarDate, cstDateOf, isValidDate, todayCst } from '../domain/calendar.js';
+import { type CalendarDate, cstDateOf, isValidDate, todayCst } from '#domain/calendar.js';
 import type { AtomicChange, CaseStore, Page, PageOptions, UpdateOptions } from './case-store.js';
 import { ConditionFailed, StoreClient, type StoreClientOptions } from './dynamo-client.js';
 import { AlreadyExistsError, ConflictError, NotFoundError, type StoreError, StoreValidationError } from './errors.js';
@@ -41,7 +41,7 @@ import {
   subjectPk,
   subjectSk,
 } from './keys.js';
-import { maskIdentity as maskIdentityKey } from '../domain/identity.js';
+import { maskIdentity as maskIdentityKey } from '#domain/identity.js';
 import {
   type AuditRecord,
   type Case,

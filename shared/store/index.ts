@@ -3,7 +3,7 @@ export * from './case-store.js';
 export { DEFAULT_RETRY, type RequestEvent, type RequestObserver, type RetryPolicy } from './dynamo-client.js';
 export { DynamoCaseStore, type DynamoCaseStoreOptions, retryOnConflict } from './dynamo-store.js';
 export * from './errors.js';
-export { maskIdentity as maskIdentityKey } from '../domain/identity.js';
+export { maskIdentity as maskIdentityKey } from '#domain/identity.js';
 export * from './model.js';
 export { ensureCaseTable } from './provision.js';
 export { appliedRules, coverPeriodFromWaitingPeriod } from './cover.js';

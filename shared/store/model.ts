@@ -4,35 +4,36 @@
  * (`at`, `receivedAt`) are ISO UTC time-stamps.
  */
 import * as z from 'zod';
-import type { CalendarDate } from '../domain/calendar.js';
-import type { Fen, Ratio } from '../domain/money.js';
-import type { Reason, Trace } from '../rules/engine.js';
+import type { CalendarDate } from '#domain/calendar.js';
+import type { Fen, Ratio } from '#domain/money.js';
+import type { Reason, Trace } from '#rules/engine.js';
 import {
-  calendarDate,
-  employeeMode,
-  fen,
-  flexibleMode,
-  regionCode,
-  scheme,
-  timestampOrDate,
-  yearMonth,
-} from '../schemas/common.js';
+  type Payer,
+  type TaxPaymentNotification,
+  identityKey,
+  MAX_PERIODS_PER_NOTIFICATION,
+  paidPeriod,
+  payerSchema,
+  ratioSchema,
+  recordId as id,
+  taxPaymentNotification,
+} from '#schemas/notification.js';
+import { calendarDate, employeeMode, flexibleMode, regionCode, scheme } from '#schemas/common.js';
+
+/** The notification schemas live in shared/schemas (the event mapping reads them too); the store re-exports them. */
+export {
+  identityKey,
+  MAX_PERIODS_PER_NOTIFICATION,
+  type Payer,
+  paidPeriod,
+  payerSchema,
+  ratioSchema,
+  type TaxPaymentNotification,
+  taxPaymentNotification,
+};
 
 export type Scheme = z.infer<typeof scheme>;
 export type EmployeeMode = z.infer<typeof employeeMode>;
-
-/** A normalised identity key (E-6), e.g. `CN:220102199003071234`. Written by shared/domain/identity.ts. */
-export const identityKey = z
-  .string()
-  .min(3)
-  .max(64)
-  .regex(/^[A-Z]{2,3}:[0-9A-Za-z-]+$/, 'must be a normalised identity key such as CN:<ID number>');
-
-const id = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[0-9A-Za-z._:-]+$/, 'letters, digits and . _ : - only');
 
 /** A case state or wait name: lower-case words joined by dashes (`waiting-payment`). */
 const word = z
@@ -40,8 +41,6 @@ const word = z
   .min(1)
   .max(64)
   .regex(/^[a-z][a-z0-9-]*$/, 'lower-case words joined by dashes');
-
-export const ratioSchema = z.object({ num: z.number().int().nonnegative(), den: z.number().int().positive() });
 
 export const reasonSchema = z.object({ zh: z.string(), en: z.string() });
 
@@ -167,59 +166,6 @@ export interface Enrollment extends EnrollmentInput {
 }
 
 // ── Tax payment notifications and the contribution ledger ─────────────────────
-
-export const payerSchema = z.object({
-  kind: z.enum(['unit', 'person', 'unemployment-fund', 'custodian', 'agent', 'government']),
-  id: id.optional(),
-});
-export type Payer = z.infer<typeof payerSchema>;
-
-/** One fee period paid by a notification: an employee fee month `YYYY-MM` or a resident fee year `YYYY`. */
-export const paidPeriod = z.object({
-  feePeriod: z.string(),
-  /** Employee contribution base for the month, in fen. */
-  base: fen.optional(),
-  rate: ratioSchema.optional(),
-  amount: fen,
-});
-
-/**
- * A tax payment notification as the store accepts it. The raw event is kept verbatim beside it.
- * Fee periods are limited so that the whole intake stays one TransactWriteItems (100 items).
- */
-export const MAX_PERIODS_PER_NOTIFICATION = 40;
-
-export const taxPaymentNotification = z
-  .object({
-    notificationId: id,
-    identityKey,
-    scheme,
-    mode: employeeMode.optional(),
-    region: regionCode,
-    payer: payerSchema,
-    paidAt: timestampOrDate,
-    periods: z.array(paidPeriod).min(1).max(MAX_PERIODS_PER_NOTIFICATION),
-    /** The id of an earlier notification this one corrects (same person, same fee periods). */
-    corrects: id.optional(),
-  })
-  .superRefine((n, ctx) => {
-    const seen = new Set<string>();
-    n.periods.forEach((p, i) => {
-      const ok = n.scheme === 'employee' ? yearMonth.safeParse(p.feePeriod).success : /^\d{4}$/.test(p.feePeriod);
-      if (!ok)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['periods', i, 'feePeriod'],
-          message: n.scheme === 'employee' ? 'must be a fee month YYYY-MM' : 'must be a fee year YYYY',
-        });
-      if (seen.has(p.feePeriod))
-        ctx.addIssue({ code: 'custom', path: ['periods', i, 'feePeriod'], message: 'appears twice' });
-      seen.add(p.feePeriod);
-    });
-    if (n.corrects === n.notificationId)
-      ctx.addIssue({ code: 'custom', path: ['corrects'], message: 'a notification cannot correct itself' });
-  });
-export type TaxPaymentNotification = z.infer<typeof taxPaymentNotification>;
 
 export interface StoredNotification {
   readonly notification: TaxPaymentNotification;

@@ -6,8 +6,8 @@
  * E-7: only normal status carries benefits. Cover on D also needs a cover period holding D: a
  * normal enrollment in its waiting period is enrolled and not covered.
  */
-import type { CalendarDate } from '../domain/calendar.js';
-import { ruleEntry } from '../rules/catalogue.js';
+import type { CalendarDate } from '#domain/calendar.js';
+import { ruleEntry } from '#rules/catalogue.js';
 import type { CoverPeriod, Enrollment, EnrollmentStatus, RuleRef, StatusChange, StatusOnDate } from './model.js';
 
 const E7: RuleRef = { id: 'E-7', cites: citesOf('E-7') };

@@ -4,8 +4,8 @@
  * per-region counters. Money is integer fen, dates CST `YYYY-MM-DD` (docs/data-model.md).
  */
 import * as z from 'zod';
-import { calendarDate, employeeMode, fen, flexibleMode, regionCode, yearMonth } from '../schemas/common.js';
-import type { Trace } from '../rules/engine.js';
+import { calendarDate, employeeMode, fen, flexibleMode, regionCode, yearMonth } from '#schemas/common.js';
+import type { Trace } from '#rules/engine.js';
 import { identityKey } from './model.js';
 
 const id = z

@@ -15,8 +15,8 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { maskIdentity } from '../domain/identity.js';
-import { isValidDate } from '../domain/calendar.js';
+import { maskIdentity } from '#domain/identity.js';
+import { isValidDate } from '#domain/calendar.js';
 import type { Page, PageOptions, WorkflowStore } from './case-store.js';
 import { ConditionFailed } from './dynamo-client.js';
 import { DynamoCaseStore, fromItem, type Item, parse, toItem } from './dynamo-store.js';

@@ -3,12 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../shared/cli/decide.js';
-import { DOC_PATH, renderDecisionsDoc } from '../../shared/cli/docs.js';
+import { runCli } from '#tools/cli/decide.js';
+import { DOC_PATH, renderDecisionsDoc } from '#tools/cli/docs.js';
 
 const root = join(import.meta.dirname, '../..');
 const run = (args: string[], stdin: string) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'shared/cli/decide.ts', ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/cli/decide.ts', ...args], {
     cwd: root,
     input: stdin,
     encoding: 'utf8',

@@ -9,7 +9,7 @@ import {
   isValidDate,
   periodEnd,
   toEpochDay,
-} from '../../shared/domain/calendar.js';
+} from '#domain/calendar.js';
 
 describe('calendar (RULES.md §0)', () => {
   it('epoch days round-trip and agree with Date.UTC over four centuries', () => {

@@ -12,7 +12,7 @@ import {
   keyPrefixOf,
   maskIdentity,
   parseIdentity,
-} from '../../shared/domain/identity.js';
+} from '#domain/identity.js';
 
 describe('checkCharacter (ISO 7064 MOD 11-2)', () => {
   it('gives X for the example of GB 11643-1999 (11010519491231002X)', () => {

@@ -10,7 +10,7 @@ import {
   pct,
   ratio,
   yuanToFen,
-} from '../../shared/domain/money.js';
+} from '#domain/money.js';
 
 describe('money: integer fen, half up once per line item', () => {
   it('parses percentages exactly', () => {

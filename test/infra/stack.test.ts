@@ -6,10 +6,10 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTE_TABLE } from '../../functions/api/routes.js';
-import { buildApp } from '../../infra/app.js';
-import { type CfnTemplate, stateMachinesFromTemplate } from '../../infra/local-sfn/index.js';
-import { CASE_TABLE } from '../../shared/store/table.js';
+import { ROUTE_TABLE } from '#functions/api/routes.js';
+import { buildApp } from '#infra/app.js';
+import { type CfnTemplate, stateMachinesFromTemplate } from '#tools/local-sfn/index.js';
+import { CASE_TABLE } from '#store/table.js';
 
 const synth = (context: Record<string, unknown>) => {
   const { stack } = buildApp(

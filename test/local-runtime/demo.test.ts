@@ -1,5 +1,5 @@
 /**
- * `npm run demo` (issue 6): the story of infra/local-runtime/demo-script.ts told in-process against an in-memory
+ * `npm run demo` (issue 6): the story of tools/demo/script.ts told in-process against an in-memory
  * runtime of its own, through its HTTP interfaces only, and every case found as the rules expect. Then the real
  * command refuses that system, whose clock is now past
  * the story's start. About three minutes: a simulated year, each day with its sweep.
@@ -9,15 +9,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDemoCli, readTokens } from '../../infra/local-runtime/demo.js';
-import {
-  clockAllowsDemo,
-  DEMO_END_DAY,
-  DEMO_START,
-  type DemoReport,
-  runDemo,
-} from '../../infra/local-runtime/demo-script.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local-runtime/runtime.js';
+import { parseDemoCli, readTokens } from '#tools/demo/main.js';
+import { clockAllowsDemo, DEMO_END_DAY, DEMO_START, type DemoReport, runDemo } from '#tools/demo/script.js';
+import { type LocalRuntime, startLocalRuntime } from '#tools/local-runtime/runtime.js';
 
 const root = join(import.meta.dirname, '../..');
 let rt: LocalRuntime;
@@ -110,7 +104,7 @@ describe('npm run demo against its own system', () => {
     const r = await new Promise<{ code: number | null; stdout: string }>((done) => {
       execFile(
         process.execPath,
-        ['--import', 'tsx', 'infra/local-runtime/demo.ts', '--url', rt.apiUrl, '--tokens', tokens],
+        ['--import', 'tsx', 'tools/demo/main.ts', '--url', rt.apiUrl, '--tokens', tokens],
         { cwd: root, encoding: 'utf8' },
         (err, stdout) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
       );

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local-runtime/runtime.js';
-import { arrearsCaseId } from '../../shared/app/intake/index.js';
+import { type LocalRuntime, startLocalRuntime } from '#tools/local-runtime/runtime.js';
+import { arrearsCaseId } from '#app/intake/index.js';
 import { newIdentityKey } from '../support/fixtures.js';
 import { devToken, flexiblePayment, httpClient } from './support.js';
 

@@ -1,12 +1,12 @@
 /**
- * The local runtime (infra/local-runtime) in-process, in memory, on free ports: the staff API with dev tokens
+ * The local runtime (tools/local-runtime) in-process, in memory, on free ports: the staff API with dev tokens
  * over HTTP, a tax payment notification through /_events starting the real arrears timer, and the clock
  * moved past the A-4 window so the timer's wait fires.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCli } from '../../infra/local-runtime/main.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local-runtime/runtime.js';
-import { arrearsCaseId } from '../../shared/app/intake/index.js';
+import { parseCli } from '#tools/local-runtime/main.js';
+import { type LocalRuntime, startLocalRuntime } from '#tools/local-runtime/runtime.js';
+import { arrearsCaseId } from '#app/intake/index.js';
 import { newIdentityKey } from '../workflows/support.js';
 import { devToken, flexiblePayment, httpClient } from './support.js';
 

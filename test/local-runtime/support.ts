@@ -2,7 +2,7 @@
  * What the local-runtime tests share: a JSON client for the runtime's HTTP interfaces (the staff API and
  * its `/_…` endpoints), a dev token by role and region, and a flexible worker's tax payment notification.
  */
-import type { LocalRuntime } from '../../infra/local-runtime/runtime.js';
+import type { LocalRuntime } from '#tools/local-runtime/runtime.js';
 
 export interface Reply {
   readonly status: number;

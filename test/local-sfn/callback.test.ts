@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SfnApiError } from '../../infra/local-sfn/index.js';
+import { SfnApiError } from '#tools/local-sfn/index.js';
 import { DAY, virtualRuntime } from './helpers.js';
 
 /** The arrears timer's shape: wait up to 90 days for the payment that clears the arrears. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SfnApiError } from '../../infra/local-sfn/index.js';
+import { SfnApiError } from '#tools/local-sfn/index.js';
 import { virtualRuntime } from './helpers.js';
 
 const holdMachine = {

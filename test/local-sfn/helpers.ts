@@ -3,7 +3,7 @@ import {
   type LocalStepFunctionsOptions,
   type TaskTokenInfo,
   VirtualClock,
-} from '../../infra/local-sfn/index.js';
+} from '#tools/local-sfn/index.js';
 
 export const DAY = 86_400_000;
 

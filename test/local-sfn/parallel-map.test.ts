@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countTransitions } from '../../infra/local-sfn/index.js';
+import { countTransitions } from '#tools/local-sfn/index.js';
 import { virtualRuntime } from './helpers.js';
 
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AslDefinition, compileDefinition, UnsupportedFeatureError } from '../../infra/local-sfn/index.js';
+import { type AslDefinition, compileDefinition, UnsupportedFeatureError } from '#tools/local-sfn/index.js';
 
 const fnArn = 'arn:aws:lambda:us-east-1:000000000000:function:F';
 const bindings = { lambdas: { F: () => null } };

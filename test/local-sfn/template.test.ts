@@ -6,7 +6,7 @@ import {
   listStateMachines,
   stateMachineFromTemplate,
   UnsupportedFeatureError,
-} from '../../infra/local-sfn/index.js';
+} from '#tools/local-sfn/index.js';
 import { virtualRuntime } from './helpers.js';
 
 const template = JSON.parse(

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LIBRARY_TASK_TIMEOUT_SECONDS } from '../../infra/local-sfn/compile.js';
-import { HANDLER_SEGMENT_MS, LocalStepFunctions, MAX_TIMER_MS, RealClock } from '../../infra/local-sfn/index.js';
+import { LIBRARY_TASK_TIMEOUT_SECONDS } from '#tools/local-sfn/compile.js';
+import { HANDLER_SEGMENT_MS, LocalStepFunctions, MAX_TIMER_MS, RealClock } from '#tools/local-sfn/index.js';
 import { DAY, virtualRuntime } from './helpers.js';
 
 const waitMachine = (wait: Record<string, unknown>) => ({

@@ -8,17 +8,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  addDays,
-  addMonths,
-  daysBetween,
-  fromEpochDay,
-  lastOfMonth,
-  toEpochDay,
-} from '../../shared/domain/calendar.js';
-import type { ArrearsOutcome } from '../../shared/rules/arrears/decision.js';
-import type { RefundOutcome } from '../../shared/rules/refunds/decision.js';
-import { decide, findDecision } from '../../shared/rules/registry.js';
+import { addDays, addMonths, daysBetween, fromEpochDay, lastOfMonth, toEpochDay } from '#domain/calendar.js';
+import type { ArrearsOutcome } from '#rules/arrears/decision.js';
+import type { RefundOutcome } from '#rules/refunds/decision.js';
+import { decide, findDecision } from '#rules/registry.js';
 
 const OWN = ['arrears', 'bankruptcy-deferral', 'refund'];
 const arrears = (facts: unknown, asOf: string) => decide('arrears', facts, asOf).value as ArrearsOutcome;

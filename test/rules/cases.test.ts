@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DecisionError } from '../../shared/rules/errors.js';
-import { decide } from '../../shared/rules/registry.js';
+import { DecisionError } from '#rules/errors.js';
+import { decide } from '#rules/registry.js';
 
 export interface RuleCase {
   name: string;

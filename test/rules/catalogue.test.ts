@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RULES } from '../../shared/rules/catalogue.js';
-import { DECISIONS } from '../../shared/rules/registry.js';
+import { RULES } from '#rules/catalogue.js';
+import { DECISIONS } from '#rules/registry.js';
 import { specRuleRows } from './spec-source.js';
 
 describe('rule catalogue against ../shared/spec/RULES.md', () => {

@@ -6,17 +6,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addYearMonths } from '../../shared/domain/calendar.js';
-import { parameters } from '../../shared/params/index.js';
-import { type FlexibleContribution, flexibleContribution } from '../../shared/rules/contributions/flexible.js';
-import { type ResidentContribution, residentContribution } from '../../shared/rules/contributions/resident.js';
-import {
-  type UnemploymentContribution,
-  unemploymentContribution,
-} from '../../shared/rules/contributions/unemployment.js';
-import { type UnitContribution, unitContribution } from '../../shared/rules/contributions/unit.js';
-import { type AnyDecision, evaluate } from '../../shared/rules/engine.js';
-import { type MaternityBenefit, maternityBenefit } from '../../shared/rules/maternity/decision.js';
+import { addYearMonths } from '#domain/calendar.js';
+import { parameters } from '#params/index.js';
+import { type FlexibleContribution, flexibleContribution } from '#rules/contributions/flexible.js';
+import { type ResidentContribution, residentContribution } from '#rules/contributions/resident.js';
+import { type UnemploymentContribution, unemploymentContribution } from '#rules/contributions/unemployment.js';
+import { type UnitContribution, unitContribution } from '#rules/contributions/unit.js';
+import { type AnyDecision, evaluate } from '#rules/engine.js';
+import { type MaternityBenefit, maternityBenefit } from '#rules/maternity/decision.js';
 
 const store = parameters();
 const run = <O>(spec: unknown, facts: Record<string, unknown>, asOf: string): O => {

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DuplicateResolution } from '../../shared/rules/duplicates/decision.js';
-import { DecisionError } from '../../shared/rules/errors.js';
-import { decide } from '../../shared/rules/registry.js';
+import type { DuplicateResolution } from '#rules/duplicates/decision.js';
+import { DecisionError } from '#rules/errors.js';
+import { decide } from '#rules/registry.js';
 
 const ID = 'duplicate-resolution';
 const file = join(import.meta.dirname, '../../shared/rules/duplicates/cases.json');

@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyRatio, pct } from '../../shared/domain/money.js';
-import { parameters } from '../../shared/params/index.js';
-import { evaluate } from '../../shared/rules/engine.js';
-import { type MajorIllnessLimit, majorIllnessLimit } from '../../shared/rules/major-illness/decision.js';
+import { applyRatio, pct } from '#domain/money.js';
+import { parameters } from '#params/index.js';
+import { evaluate } from '#rules/engine.js';
+import { type MajorIllnessLimit, majorIllnessLimit } from '#rules/major-illness/decision.js';
 
 const store = parameters();
 const decide = (facts: Record<string, unknown>) =>

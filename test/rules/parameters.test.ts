@@ -1,11 +1,11 @@
 /** The parameter loader refuses bad data, and a hole is an error naming what is missing (P-3). */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AGENCY_DATASETS, PACKS } from '../../shared/params/packs.js';
-import { ParameterStore } from '../../shared/params/store.js';
-import { defineParam, type RawParamValue } from '../../shared/params/types.js';
-import { daysValue, ratioValue, yuanValue } from '../../shared/params/values.js';
-import { MissingParameterError, ParameterDataError } from '../../shared/rules/errors.js';
+import { AGENCY_DATASETS, PACKS } from '#params/packs.js';
+import { ParameterStore } from '#params/store.js';
+import { defineParam, type RawParamValue } from '#params/types.js';
+import { daysValue, ratioValue, yuanValue } from '#params/values.js';
+import { MissingParameterError, ParameterDataError } from '#rules/errors.js';
 
 const defs = [
   defineParam('t.days', '天数', 'days', daysValue),
@@ -100,7 +100,7 @@ describe('P-3: the parameter loader', () => {
   });
 
   it('loads the shipped catalogue without a problem', async () => {
-    const { parameters } = await import('../../shared/params/index.js');
+    const { parameters } = await import('#params/index.js');
     expect(parameters().allValues().length).toBeGreaterThan(20);
     for (const v of parameters().allValues()) expect(v.source.article.length).toBeGreaterThan(0);
   });

@@ -7,11 +7,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addYearMonths } from '../../shared/domain/calendar.js';
-import { parameters } from '../../shared/params/index.js';
-import { evaluate } from '../../shared/rules/engine.js';
-import { type LegalRetirement, retirementAge } from '../../shared/rules/retirement/age.js';
-import { type RetirementTransfer, retirementTransfer } from '../../shared/rules/retirement/transfer.js';
+import { addYearMonths } from '#domain/calendar.js';
+import { parameters } from '#params/index.js';
+import { evaluate } from '#rules/engine.js';
+import { type LegalRetirement, retirementAge } from '#rules/retirement/age.js';
+import { type RetirementTransfer, retirementTransfer } from '#rules/retirement/transfer.js';
 
 const store = parameters();
 const age = (facts: Record<string, unknown>) =>

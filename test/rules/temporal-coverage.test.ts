@@ -4,11 +4,11 @@
  * and every parameter value's own boundaries resolve to that value.
  */
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../../shared/domain/calendar.js';
-import { REGIONS } from '../../shared/domain/regions.js';
-import { parameters } from '../../shared/params/index.js';
-import { PACKS } from '../../shared/params/packs.js';
-import { NoPolicyInForceError } from '../../shared/rules/errors.js';
+import { addDays } from '#domain/calendar.js';
+import { REGIONS } from '#domain/regions.js';
+import { parameters } from '#params/index.js';
+import { PACKS } from '#params/packs.js';
+import { NoPolicyInForceError } from '#rules/errors.js';
 
 const store = parameters();
 const boundaries = ['2020-09-21', '2021-01-01', '2021-12-31', '2022-04-01', '2025-05-01', '2026-03-01'];

@@ -7,22 +7,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  addDays,
-  addMonths,
-  daysInMonth,
-  fromEpochDay,
-  lastOfMonth,
-  toEpochDay,
-  yearOf,
-} from '../../shared/domain/calendar.js';
-import { AREAS, parameters } from '../../shared/params/index.js';
-import { AGENCY_DATASETS, PACKS } from '../../shared/params/packs.js';
-import { ParameterStore } from '../../shared/params/store.js';
-import { type ArrearsOutcome, arrears } from '../../shared/rules/arrears/decision.js';
-import { evaluate } from '../../shared/rules/engine.js';
-import { monthsGapLastDay } from '../../shared/rules/waiting-period/counting.js';
-import { type WaitingPeriod, waitingPeriod } from '../../shared/rules/waiting-period/decision.js';
+import { addDays, addMonths, daysInMonth, fromEpochDay, lastOfMonth, toEpochDay, yearOf } from '#domain/calendar.js';
+import { AREAS, parameters } from '#params/index.js';
+import { AGENCY_DATASETS, PACKS } from '#params/packs.js';
+import { ParameterStore } from '#params/store.js';
+import { type ArrearsOutcome, arrears } from '#rules/arrears/decision.js';
+import { evaluate } from '#rules/engine.js';
+import { monthsGapLastDay } from '#rules/waiting-period/counting.js';
+import { type WaitingPeriod, waitingPeriod } from '#rules/waiting-period/decision.js';
 
 const store = parameters();
 const decide = (facts: Record<string, unknown>) =>

@@ -3,9 +3,9 @@
  * deadline index, atomic multi-item commits, audit records, and 50 concurrent writers on one case.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoCaseStore, retryOnConflict } from '../../shared/store/dynamo-store.js';
-import { AlreadyExistsError, ConflictError, NotFoundError, StoreValidationError } from '../../shared/store/errors.js';
-import type { CaseInput, ChangeContext, EnrollmentInput } from '../../shared/store/model.js';
+import { DynamoCaseStore, retryOnConflict } from '#store/dynamo-store.js';
+import { AlreadyExistsError, ConflictError, NotFoundError, StoreValidationError } from '#store/errors.js';
+import type { CaseInput, ChangeContext, EnrollmentInput } from '#store/model.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
 
 let local: LocalDynamo;

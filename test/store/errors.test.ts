@@ -17,8 +17,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RequestEvent } from '../../shared/store/dynamo-client.js';
-import { DynamoCaseStore } from '../../shared/store/dynamo-store.js';
+import type { RequestEvent } from '#store/dynamo-client.js';
+import { DynamoCaseStore } from '#store/dynamo-store.js';
 import {
   ConflictError,
   NotFoundError,
@@ -27,8 +27,8 @@ import {
   StoreUnavailableError,
   StoreValidationError,
   ThrottledError,
-} from '../../shared/store/errors.js';
-import type { ChangeContext } from '../../shared/store/model.js';
+} from '#store/errors.js';
+import type { ChangeContext } from '#store/model.js';
 
 const KEY = 'CN:220102199003071234';
 const ctx: ChangeContext = { actor: { kind: 'system', component: 'test' }, reason: 'test' };

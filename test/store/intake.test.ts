@@ -4,11 +4,11 @@
  * and a payment that closes an arrears case in the same transaction.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide } from '../../shared/rules/registry.js';
-import type { RequestEvent } from '../../shared/store/dynamo-client.js';
-import { DynamoCaseStore } from '../../shared/store/dynamo-store.js';
-import { ConflictError, NotFoundError } from '../../shared/store/errors.js';
-import type { CaseInput, ChangeContext, TaxPaymentNotification } from '../../shared/store/model.js';
+import { decide } from '#rules/registry.js';
+import type { RequestEvent } from '#store/dynamo-client.js';
+import { DynamoCaseStore } from '#store/dynamo-store.js';
+import { ConflictError, NotFoundError } from '#store/errors.js';
+import type { CaseInput, ChangeContext, TaxPaymentNotification } from '#store/model.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
 
 let local: LocalDynamo;

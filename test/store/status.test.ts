@@ -4,14 +4,14 @@
  * engine decided, with their rule ids and articles.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide } from '../../shared/rules/registry.js';
-import type { WaitingPeriod } from '../../shared/rules/waiting-period/decision.js';
-import type { DecisionResult } from '../../shared/rules/engine.js';
-import { coverPeriodFromWaitingPeriod } from '../../shared/store/cover.js';
-import type { RequestEvent } from '../../shared/store/dynamo-client.js';
-import { DynamoCaseStore } from '../../shared/store/dynamo-store.js';
-import type { ChangeContext, Enrollment, EnrollmentInput } from '../../shared/store/model.js';
-import { statusOnDate } from '../../shared/store/status.js';
+import { decide } from '#rules/registry.js';
+import type { WaitingPeriod } from '#rules/waiting-period/decision.js';
+import type { DecisionResult } from '#rules/engine.js';
+import { coverPeriodFromWaitingPeriod } from '#store/cover.js';
+import type { RequestEvent } from '#store/dynamo-client.js';
+import { DynamoCaseStore } from '#store/dynamo-store.js';
+import type { ChangeContext, Enrollment, EnrollmentInput } from '#store/model.js';
+import { statusOnDate } from '#store/status.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
 
 const staff: ChangeContext = { actor: { kind: 'staff', staffId: 'cc-7', region: '220100' }, reason: 'enrolled' };

@@ -1,8 +1,8 @@
 /** The one table definition, as a CreateTable request, and the key helpers that must sort as read. */
 import { describe, expect, it } from 'vitest';
-import { auditSk, deadlinePk, ledgerSk, ledgerVersionSk } from '../../shared/store/keys.js';
-import { maskIdentityKey } from '../../shared/store/index.js';
-import { CASE_TABLE, createTableInput, INDEX, timeToLiveInput } from '../../shared/store/table.js';
+import { auditSk, deadlinePk, ledgerSk, ledgerVersionSk } from '#store/keys.js';
+import { maskIdentityKey } from '#store/index.js';
+import { CASE_TABLE, createTableInput, INDEX, timeToLiveInput } from '#store/table.js';
 
 describe('createTableInput', () => {
   const input = createTableInput(CASE_TABLE, { tableName: 'x', deletionProtection: false });

@@ -3,8 +3,8 @@
  * index (patterns 17–19), resident renewals and their per-region counters (20–21).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeContext } from '../../shared/store/model.js';
-import { DynamoWorkflowStore } from '../../shared/store/workflow-store.js';
+import type { ChangeContext } from '#store/model.js';
+import { DynamoWorkflowStore } from '#store/workflow-store.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
 
 let local: LocalDynamo;

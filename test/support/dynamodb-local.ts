@@ -8,9 +8,9 @@
  *   afterAll(() => local?.stop());
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startLocalDynamo } from '../../infra/local-runtime/dynamo.js';
-import { freePort } from '../../infra/local-runtime/ports.js';
-import { ensureCaseTable } from '../../shared/store/provision.js';
+import { startLocalDynamo } from '#tools/local-runtime/dynamo.js';
+import { freePort } from '#tools/local-runtime/ports.js';
+import { ensureCaseTable } from '#store/provision.js';
 
 export interface LocalDynamo {
   readonly endpoint: string;
@@ -39,7 +39,7 @@ function clientFor(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
 }
 
-/** The local runtime's DynamoDB Local (infra/local-runtime/dynamo.ts), in memory, with the tests' own client. */
+/** The local runtime's DynamoDB Local (tools/local-runtime/dynamo.ts), in memory, with the tests' own client. */
 export async function startDynamoDbLocal(options: StartOptions = {}): Promise<LocalDynamo> {
   const port = await freePort();
   const server = await startLocalDynamo({

@@ -3,8 +3,8 @@
  * staff context, fresh persons and ids, a standing employee enrollment, and the arrears case as the daily
  * sweep opens it.
  */
-import type { CaseStore } from '../../shared/store/case-store.js';
-import type { CaseInput, ChangeContext, EnrollmentInput } from '../../shared/store/model.js';
+import type { CaseStore } from '#store/case-store.js';
+import type { CaseInput, ChangeContext, EnrollmentInput } from '#store/model.js';
 
 export const staff: ChangeContext = {
   actor: { kind: 'staff', staffId: 'cc-0042', region: '220100' },

@@ -4,8 +4,8 @@
  * last day (day 90) 2026-11-29; the daily sweep starts the execution at 2026-10-01 00:05 CST.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arrearsTimerTasks } from '../../functions/tasks/arrears-timer/handler.js';
-import { buildArrearsTimerStateMachine } from '../../infra/state-machines/arrears-timer.js';
+import { arrearsTimerTasks } from '#functions/tasks/arrears-timer/handler.js';
+import { buildArrearsTimerStateMachine } from '#infra/state-machines/arrears-timer.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { openUnpaidSeptember } from '../support/fixtures.js';
 import {

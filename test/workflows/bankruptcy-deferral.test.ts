@@ -5,10 +5,10 @@
  * (425.00 a month). Intake resumes the execution on a unit payment; staff resume it with a court ruling.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bankruptcyDeferralTasks } from '../../functions/tasks/bankruptcy-deferral/handler.js';
-import { buildBankruptcyDeferralStateMachine } from '../../infra/state-machines/bankruptcy-deferral.js';
-import { b4ArrearsCaseId } from '../../shared/app/workflows/bankruptcy-deferral.js';
-import type { EnrollmentInput } from '../../shared/store/model.js';
+import { bankruptcyDeferralTasks } from '#functions/tasks/bankruptcy-deferral/handler.js';
+import { buildBankruptcyDeferralStateMachine } from '#infra/state-machines/bankruptcy-deferral.js';
+import { b4ArrearsCaseId } from '#app/workflows/bankruptcy-deferral.js';
+import type { EnrollmentInput } from '#store/model.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import {
   auditLines,

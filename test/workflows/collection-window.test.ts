@@ -12,25 +12,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectionWindowTasks } from '../../functions/tasks/collection-window/handler.js';
-import { logger } from '../../functions/tasks/lib/task.js';
+import { collectionWindowTasks } from '#functions/tasks/collection-window/handler.js';
+import { logger } from '#functions/tasks/lib/task.js';
 import {
   type ExecutionDescription,
   type Json,
   LocalStepFunctions,
   type TaskFunction,
   VirtualClock,
-} from '../../infra/local-sfn/index.js';
+} from '#tools/local-sfn/index.js';
 import {
   buildCollectionWindowStateMachine,
   COLLECTION_WINDOW_SIZING,
-} from '../../infra/state-machines/collection-window.js';
-import type { Clock } from '../../shared/app/ports.js';
-import { todayCst } from '../../shared/domain/calendar.js';
-import type { WorkflowStore } from '../../shared/store/case-store.js';
-import { ThrottledError } from '../../shared/store/errors.js';
-import type { ChangeContext } from '../../shared/store/model.js';
-import { DynamoWorkflowStore } from '../../shared/store/workflow-store.js';
+} from '#infra/state-machines/collection-window.js';
+import type { Clock } from '#app/ports.js';
+import { todayCst } from '#domain/calendar.js';
+import type { WorkflowStore } from '#store/case-store.js';
+import { ThrottledError } from '#store/errors.js';
+import type { ChangeContext } from '#store/model.js';
+import { DynamoWorkflowStore } from '#store/workflow-store.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { type Resident, residents, writeRoster } from './fixtures/roster.js';
 import { type SynthesizedWorkflow, synthWorkflow, validateAsl } from './support.js';

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { REARM_PLANS } from '../../shared/app/workflows/rearm.js';
-import { CLOSED_STATES } from '../../shared/store/model.js';
+import { REARM_PLANS } from '#app/workflows/rearm.js';
+import { CLOSED_STATES } from '#store/model.js';
 
 /** The files that write each workflow case type's states. */
 const WRITERS: Record<string, readonly string[]> = {

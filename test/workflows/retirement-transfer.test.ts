@@ -5,9 +5,9 @@
  * (options: keep paying, a lump sum of 11,473.92, resident insurance); with 14 deemed years he has 30.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bankruptcyDeferralTasks } from '../../functions/tasks/bankruptcy-deferral/handler.js';
-import { retirementTransferTasks } from '../../functions/tasks/retirement-transfer/handler.js';
-import { buildRetirementTransferStateMachine } from '../../infra/state-machines/retirement-transfer.js';
+import { bankruptcyDeferralTasks } from '#functions/tasks/bankruptcy-deferral/handler.js';
+import { retirementTransferTasks } from '#functions/tasks/retirement-transfer/handler.js';
+import { buildRetirementTransferStateMachine } from '#infra/state-machines/retirement-transfer.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import {
   auditLines,

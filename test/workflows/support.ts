@@ -20,9 +20,9 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import aslValidator from 'asl-validator';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import type { TaskHandler } from '../../functions/tasks/lib/task.js';
-import { logger } from '../../functions/tasks/lib/task.js';
-import { ServiceFunction } from '../../infra/constructs/service-function.js';
+import type { TaskHandler } from '#functions/tasks/lib/task.js';
+import { logger } from '#functions/tasks/lib/task.js';
+import { ServiceFunction } from '#infra/constructs/service-function.js';
 import {
   type AslDefinition,
   type CfnTemplate,
@@ -34,13 +34,13 @@ import {
   type TaskTokenInfo,
   type TransitionCount,
   VirtualClock,
-} from '../../infra/local-sfn/index.js';
-import type { Clock, TaskCallbacks, WorkflowName, WorkflowStarter } from '../../shared/app/ports.js';
-import type { WorkflowDeps } from '../../shared/app/workflows/common.js';
-import { rearmOpenCases } from '../../shared/app/workflows/rearm.js';
-import { todayCst } from '../../shared/domain/calendar.js';
-import type { AuditRecord } from '../../shared/store/model.js';
-import { DynamoWorkflowStore } from '../../shared/store/workflow-store.js';
+} from '#tools/local-sfn/index.js';
+import type { Clock, TaskCallbacks, WorkflowName, WorkflowStarter } from '#app/ports.js';
+import type { WorkflowDeps } from '#app/workflows/common.js';
+import { rearmOpenCases } from '#app/workflows/rearm.js';
+import { todayCst } from '#domain/calendar.js';
+import type { AuditRecord } from '#store/model.js';
+import { DynamoWorkflowStore } from '#store/workflow-store.js';
 import type { LocalDynamo } from '../support/dynamodb-local.js';
 
 export { newIdentityKey, staff, uid } from '../support/fixtures.js';

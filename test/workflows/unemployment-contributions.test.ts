@@ -5,8 +5,8 @@
  * 367.20 + 382.50 + 382.50 = 1,132.20, none after.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unemploymentContributionTasks } from '../../functions/tasks/unemployment-contributions/handler.js';
-import { buildUnemploymentContributionsStateMachine } from '../../infra/state-machines/unemployment-contributions.js';
+import { unemploymentContributionTasks } from '#functions/tasks/unemployment-contributions/handler.js';
+import { buildUnemploymentContributionsStateMachine } from '#infra/state-machines/unemployment-contributions.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import {
   auditLines,

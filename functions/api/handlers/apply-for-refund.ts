@@ -1,5 +1,5 @@
 /** applyForRefund: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { applyForRefund } from '../../../shared/app/staff/refunds.js';
+import { applyForRefund } from '#app/staff/refunds.js';
 import { created, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

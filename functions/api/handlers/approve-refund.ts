@@ -1,5 +1,5 @@
 /** approveRefund: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { approveRefund } from '../../../shared/app/staff/refunds.js';
+import { approveRefund } from '#app/staff/refunds.js';
 import { ok, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

@@ -1,5 +1,5 @@
 /** changeEnrollmentStatus: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { changeEnrollmentStatus } from '../../../shared/app/staff/enrollment.js';
+import { changeEnrollmentStatus } from '#app/staff/enrollment.js';
 import { ok, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

@@ -3,7 +3,7 @@
  * stores nothing and calls no AWS service, so it takes only the clock (installed.ts), not the store and
  * Step Functions of deps.ts.
  */
-import { whatIf } from '../../../shared/app/staff/what-if.js';
+import { whatIf } from '#app/staff/what-if.js';
 import { ok, httpHandler } from '../../lib/http.js';
 import { staffClock } from '../installed.js';
 import { ROUTES } from '../routes.js';

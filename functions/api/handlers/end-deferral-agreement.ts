@@ -1,5 +1,5 @@
 /** endDeferralAgreement: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { endDeferralAgreement } from '../../../shared/app/staff/bankruptcy.js';
+import { endDeferralAgreement } from '#app/staff/bankruptcy.js';
 import { ok, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

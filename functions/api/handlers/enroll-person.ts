@@ -1,5 +1,5 @@
 /** enrollPerson: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { enrollPerson } from '../../../shared/app/staff/enrollment.js';
+import { enrollPerson } from '#app/staff/enrollment.js';
 import { created, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

@@ -1,5 +1,5 @@
 /** fileDeferralAgreement: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { fileDeferralAgreement } from '../../../shared/app/staff/bankruptcy.js';
+import { fileDeferralAgreement } from '#app/staff/bankruptcy.js';
 import { created, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

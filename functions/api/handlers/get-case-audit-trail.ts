@@ -1,5 +1,5 @@
 /** getCaseAuditTrail: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { getCaseAuditTrail } from '../../../shared/app/staff/cases.js';
+import { getCaseAuditTrail } from '#app/staff/cases.js';
 import { ok, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

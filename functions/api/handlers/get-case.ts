@@ -1,5 +1,5 @@
 /** getCase: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { getCase } from '../../../shared/app/staff/cases.js';
+import { getCase } from '#app/staff/cases.js';
 import { ok, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

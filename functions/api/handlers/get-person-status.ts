@@ -1,5 +1,5 @@
 /** getPersonStatus: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { personStatus } from '../../../shared/app/staff/status.js';
+import { personStatus } from '#app/staff/status.js';
 import { ok, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

@@ -1,5 +1,5 @@
 /** listCases: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { listCases } from '../../../shared/app/staff/cases.js';
+import { listCases } from '#app/staff/cases.js';
 import { ok, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

@@ -1,5 +1,5 @@
 /** openRetirementApplication: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { openRetirementApplication } from '../../../shared/app/staff/retirement.js';
+import { openRetirementApplication } from '#app/staff/retirement.js';
 import { created, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

@@ -1,5 +1,5 @@
 /** recordRetirementChoice: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { recordRetirementChoice } from '../../../shared/app/staff/retirement.js';
+import { recordRetirementChoice } from '#app/staff/retirement.js';
 import { ok, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

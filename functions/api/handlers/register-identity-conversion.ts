@@ -1,5 +1,5 @@
 /** registerIdentityConversion: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { registerIdentityConversion } from '../../../shared/app/staff/windows.js';
+import { registerIdentityConversion } from '#app/staff/windows.js';
 import { created, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

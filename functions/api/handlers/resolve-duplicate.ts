@@ -1,5 +1,5 @@
 /** resolveDuplicate: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { resolveDuplicate } from '../../../shared/app/staff/duplicates.js';
+import { resolveDuplicate } from '#app/staff/duplicates.js';
 import { created, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

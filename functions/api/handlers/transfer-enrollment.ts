@@ -1,5 +1,5 @@
 /** transferEnrollment: see the route table (functions/api/routes.ts) and shared/app/staff. */
-import { transferEnrollment } from '../../../shared/app/staff/enrollment.js';
+import { transferEnrollment } from '#app/staff/enrollment.js';
 import { created, httpHandler } from '../../lib/http.js';
 import { staffDeps } from '../deps.js';
 import { ROUTES } from '../routes.js';

@@ -9,8 +9,8 @@ import {
   openArrears,
   remindArrears,
   settleArrears,
-} from '../../../shared/app/workflows/arrears-timer.js';
-import type { WorkflowDeps } from '../../../shared/app/workflows/common.js';
+} from '#app/workflows/arrears-timer.js';
+import type { WorkflowDeps } from '#app/workflows/common.js';
 import { lazyDeps } from '../lib/deps.js';
 import { dispatcher, task } from '../lib/task.js';
 

@@ -2,13 +2,8 @@
  * Bankruptcy deferral tasks (B-1…B-4, A-1); contract: docs/tasks.md § bankruptcy-deferral.
  */
 import * as z from 'zod';
-import {
-  awaitSettlement,
-  endDeferral,
-  fileDeferral,
-  recordSettlement,
-} from '../../../shared/app/workflows/bankruptcy-deferral.js';
-import type { WorkflowDeps } from '../../../shared/app/workflows/common.js';
+import { awaitSettlement, endDeferral, fileDeferral, recordSettlement } from '#app/workflows/bankruptcy-deferral.js';
+import type { WorkflowDeps } from '#app/workflows/common.js';
 import { lazyDeps } from '../lib/deps.js';
 import { dispatcher, task } from '../lib/task.js';
 

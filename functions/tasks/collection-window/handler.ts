@@ -10,9 +10,9 @@ import {
   lapseUnpaid,
   openWindow,
   renewalReport,
-} from '../../../shared/app/workflows/collection-window.js';
-import type { WorkflowDeps } from '../../../shared/app/workflows/common.js';
-import { regionCode } from '../../../shared/schemas/common.js';
+} from '#app/workflows/collection-window.js';
+import type { WorkflowDeps } from '#app/workflows/common.js';
+import { regionCode } from '#schemas/common.js';
 import { lazyDeps } from '../lib/deps.js';
 import { dispatcher, task } from '../lib/task.js';
 

@@ -4,9 +4,9 @@
  * can be imported where the environment is not set, e.g. by the bench or a test).
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { systemClock } from '../../../shared/app/clock.js';
-import type { WorkflowDeps } from '../../../shared/app/workflows/common.js';
-import { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
+import { systemClock } from '#app/clock.js';
+import type { WorkflowDeps } from '#app/workflows/common.js';
+import { DynamoWorkflowStore } from '#store/workflow-store.js';
 import { requiredEnv, sfnTaskCallbacks, sfnWorkflowStarter } from '../../lib/aws-ports.js';
 
 let deps: WorkflowDeps | undefined;

@@ -14,9 +14,9 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { WorkflowError } from '../../../shared/app/workflows/common.js';
-import { DecisionError } from '../../../shared/rules/errors.js';
-import { NotFoundError, StoreError } from '../../../shared/store/errors.js';
+import { WorkflowError } from '#app/workflows/common.js';
+import { DecisionError } from '#rules/errors.js';
+import { NotFoundError, StoreError } from '#store/errors.js';
 import { createLogger } from '../../lib/logger.js';
 
 export const logger = createLogger('workflow-tasks');

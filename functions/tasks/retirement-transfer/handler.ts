@@ -2,15 +2,15 @@
  * Retirement-transfer application tasks (R-1…R-10, B-3); contract: docs/tasks.md § retirement-transfer.
  */
 import * as z from 'zod';
-import type { WorkflowDeps } from '../../../shared/app/workflows/common.js';
+import type { WorkflowDeps } from '#app/workflows/common.js';
 import {
   awaitRetirementEvent,
   creditAccount,
   evaluateTransfer,
   expireApplication,
   recordChoice,
-} from '../../../shared/app/workflows/retirement-transfer.js';
-import { calendarDate } from '../../../shared/schemas/common.js';
+} from '#app/workflows/retirement-transfer.js';
+import { calendarDate } from '#schemas/common.js';
 import { lazyDeps } from '../lib/deps.js';
 import { dispatcher, task } from '../lib/task.js';
 

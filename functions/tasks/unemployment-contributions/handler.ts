@@ -3,8 +3,8 @@
  * § unemployment-contributions.
  */
 import * as z from 'zod';
-import type { WorkflowDeps } from '../../../shared/app/workflows/common.js';
-import { recordBenefitMonths } from '../../../shared/app/workflows/unemployment-contributions.js';
+import type { WorkflowDeps } from '#app/workflows/common.js';
+import { recordBenefitMonths } from '#app/workflows/unemployment-contributions.js';
 import { lazyDeps } from '../lib/deps.js';
 import { dispatcher, task } from '../lib/task.js';
 

@@ -12,16 +12,16 @@
  * benefits for it like for a missing payment: it opens the month's arrears case (deterministic id,
  * shared with the due-date sweep) and starts the arrears timer named after the case.
  */
-import { type CalendarDate, cstDateOf, firstOfMonth } from '../../domain/calendar.js';
-import type { Fen } from '../../domain/money.js';
-import type { DecisionResult } from '../../rules/engine.js';
-import type { ArrearsOutcome } from '../../rules/arrears/decision.js';
-import type { FlexibleContribution } from '../../rules/contributions/flexible.js';
-import type { UnitContribution } from '../../rules/contributions/unit.js';
-import type { PersonPayment } from '../../schemas/events.js';
-import type { CaseStore } from '../../store/case-store.js';
-import { AlreadyExistsError } from '../../store/errors.js';
-import { type Case, type CaseInput, CLOSED_STATES, type Enrollment, type LedgerEntry } from '../../store/model.js';
+import { type CalendarDate, cstDateOf, firstOfMonth } from '#domain/calendar.js';
+import type { Fen } from '#domain/money.js';
+import type { DecisionResult } from '#rules/engine.js';
+import type { ArrearsOutcome } from '#rules/arrears/decision.js';
+import type { FlexibleContribution } from '#rules/contributions/flexible.js';
+import type { UnitContribution } from '#rules/contributions/unit.js';
+import type { PersonPayment } from '#schemas/events.js';
+import type { CaseStore } from '#store/case-store.js';
+import { AlreadyExistsError } from '#store/errors.js';
+import { type Case, type CaseInput, CLOSED_STATES, type Enrollment, type LedgerEntry } from '#store/model.js';
 import type { TaskCallbacks, WorkflowStarter } from '../ports.js';
 import { arrearsCaseId, intakeContext, PAYMENT_WAITS } from './ids.js';
 import type { Decide } from './types.js';

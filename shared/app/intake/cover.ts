@@ -18,16 +18,16 @@ import {
   lastOfYear,
   addYearMonths,
   minDate,
-} from '../../domain/calendar.js';
-import { identityFacts } from '../../domain/identity.js';
-import type { PersonPayment } from '../../schemas/events.js';
-import type { DecisionResult } from '../../rules/engine.js';
-import { ruleEntry } from '../../rules/catalogue.js';
-import type { WaitingPeriod } from '../../rules/waiting-period/decision.js';
-import type { CaseStore } from '../../store/case-store.js';
-import { coverPeriodFromWaitingPeriod } from '../../store/cover.js';
-import { AlreadyExistsError, ConflictError, NotFoundError } from '../../store/errors.js';
-import type { CoverPeriod, Enrollment, EnrollmentInput, LedgerEntry, Scheme } from '../../store/model.js';
+} from '#domain/calendar.js';
+import { identityFacts } from '#domain/identity.js';
+import type { PersonPayment } from '#schemas/events.js';
+import type { DecisionResult } from '#rules/engine.js';
+import { ruleEntry } from '#rules/catalogue.js';
+import type { WaitingPeriod } from '#rules/waiting-period/decision.js';
+import type { CaseStore } from '#store/case-store.js';
+import { coverPeriodFromWaitingPeriod } from '#store/cover.js';
+import { AlreadyExistsError, ConflictError, NotFoundError } from '#store/errors.js';
+import type { CoverPeriod, Enrollment, EnrollmentInput, LedgerEntry, Scheme } from '#store/model.js';
 import { allCasesOf } from '../workflows/common.js';
 import { enrollmentIdFromPayment, intakeContext } from './ids.js';
 import type { Decide } from './types.js';

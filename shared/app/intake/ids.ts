@@ -4,8 +4,8 @@
  * notification ends.
  */
 import { createHash } from 'node:crypto';
-import type { ChangeContext } from '../../store/model.js';
-import { personTag } from '../../schemas/events.js';
+import type { ChangeContext } from '#store/model.js';
+import { personTag } from '#schemas/events.js';
 
 /** Who the intake is in the audit trail. */
 export const INTAKE_ACTOR = { kind: 'system', component: 'tax-payment-intake' } as const;

@@ -14,21 +14,16 @@
  */
 import { recordMonthPaid } from '../sweep/expected-payments.js';
 import { allCasesOf } from '../workflows/common.js';
-import { cstDateOf } from '../../domain/calendar.js';
-import { maskIdentity } from '../../domain/identity.js';
-import { arrears } from '../../rules/arrears/decision.js';
-import { flexibleContribution } from '../../rules/contributions/flexible.js';
-import { unitContribution } from '../../rules/contributions/unit.js';
-import { waitingPeriod } from '../../rules/waiting-period/decision.js';
-import { decideWith } from '../../rules/decide-with.js';
-import {
-  type EventIssue,
-  type PersonPayment,
-  parseTaxPaymentEvent,
-  personPaymentFromRaw,
-} from '../../schemas/events.js';
-import { StoreValidationError } from '../../store/errors.js';
-import type { IntakeOutcome } from '../../store/model.js';
+import { cstDateOf } from '#domain/calendar.js';
+import { maskIdentity } from '#domain/identity.js';
+import { arrears } from '#rules/arrears/decision.js';
+import { flexibleContribution } from '#rules/contributions/flexible.js';
+import { unitContribution } from '#rules/contributions/unit.js';
+import { waitingPeriod } from '#rules/waiting-period/decision.js';
+import { decideWith } from '#rules/decide-with.js';
+import { type EventIssue, type PersonPayment, parseTaxPaymentEvent, personPaymentFromRaw } from '#schemas/events.js';
+import { StoreValidationError } from '#store/errors.js';
+import type { IntakeOutcome } from '#store/model.js';
 import { type OpenedArrears, openShortPaymentCases, type ResumeOutcome, resumeWaitingCases } from './cases.js';
 import { type CoverOutcome, enrollmentFor, recordCover } from './cover.js';
 import { intakeContext } from './ids.js';

@@ -2,9 +2,9 @@
  * What the intake service needs: the store, the ports (shared/app/ports.ts) and the policy engine.
  * No AWS here: the Lambda passes its adapters (functions/lib/aws-ports.ts), the local runtime its own.
  */
-import type { CalendarDate } from '../../domain/calendar.js';
-import type { DecisionResult } from '../../rules/engine.js';
-import type { WorkflowStore } from '../../store/case-store.js';
+import type { CalendarDate } from '#domain/calendar.js';
+import type { DecisionResult } from '#rules/engine.js';
+import type { WorkflowStore } from '#store/case-store.js';
 import type { Clock, DeadLetters, TaskCallbacks, WorkflowStarter } from '../ports.js';
 
 /** `decide` of shared/rules/registry.ts (injected so a test can pin parameters). */

@@ -4,10 +4,10 @@
  * case opens for the unit and the `bankruptcy-deferral` workflow starts (execution name = case id). Ending
  * the agreement decides B-2 (paid in full: held credits at once) or B-4 (what is unpaid becomes arrears).
  */
-import { type BankruptcyOutcome, bankruptcyDeferral } from '../../rules/bankruptcy/decision.js';
-import type { DecisionResult } from '../../rules/engine.js';
-import { InputError } from '../../rules/errors.js';
-import type { Case } from '../../store/model.js';
+import { type BankruptcyOutcome, bankruptcyDeferral } from '#rules/bankruptcy/decision.js';
+import type { DecisionResult } from '#rules/engine.js';
+import { InputError } from '#rules/errors.js';
+import type { Case } from '#store/model.js';
 import { caseInRegion, caseView } from './cases.js';
 import {
   changeContext,
@@ -19,7 +19,7 @@ import {
   type StaffMember,
   summary,
 } from './context.js';
-import { decideWith } from '../../rules/decide-with.js';
+import { decideWith } from '#rules/decide-with.js';
 import { RefusedByRulesError, StaffForbiddenError, StateConflictError } from './errors.js';
 import type { CaseCreatedView } from './retirement.js';
 import type { CaseView, DeferralAgreementBody, EndAgreementBody } from './schemas.js';

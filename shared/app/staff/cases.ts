@@ -2,9 +2,9 @@
  * Cases as staff see them: by region and state (the agency's work lists), one case (where it stands, what it
  * waits for and until when), and resuming the execution that waits on a case (the callback pattern).
  */
-import type { CaseType } from '../../store/model.js';
-import type { Case } from '../../store/model.js';
-import type { Page } from '../../store/case-store.js';
+import type { CaseType } from '#store/model.js';
+import type { Case } from '#store/model.js';
+import type { Page } from '#store/case-store.js';
 import { requireRegion, type StaffDeps, type StaffMember } from './context.js';
 import { StateConflictError } from './errors.js';
 import type { AuditTrailView, CaseView } from './schemas.js';

@@ -5,12 +5,12 @@
  * repeated with the same Idempotency-Key returns what the first one made.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { CalendarDate } from '../../domain/calendar.js';
-import { maskIdentity } from '../../domain/identity.js';
-import type { DecisionResult, Reason, Trace } from '../../rules/engine.js';
-import type { WorkflowStore } from '../../store/case-store.js';
-import { AlreadyExistsError, NotFoundError } from '../../store/errors.js';
-import type { Case, CaseInput, ChangeContext, Enrollment, Person, RuleRef } from '../../store/model.js';
+import type { CalendarDate } from '#domain/calendar.js';
+import { maskIdentity } from '#domain/identity.js';
+import type { DecisionResult, Reason, Trace } from '#rules/engine.js';
+import type { WorkflowStore } from '#store/case-store.js';
+import { AlreadyExistsError, NotFoundError } from '#store/errors.js';
+import type { Case, CaseInput, ChangeContext, Enrollment, Person, RuleRef } from '#store/model.js';
 import type { Clock, TaskCallbacks, WorkflowStarter } from '../ports.js';
 import { IdempotencyKeyReusedError, StaffForbiddenError } from './errors.js';
 

@@ -4,14 +4,14 @@
  * is applied to every enrollment concerned and recorded as a resolved duplicate-enrollment case, all in one
  * transaction (nothing half-applied).
  */
-import type { CalendarDate } from '../../domain/calendar.js';
-import { ruleEntry } from '../../rules/catalogue.js';
-import type { DecisionResult } from '../../rules/engine.js';
-import { type DuplicateResolution, duplicateResolution } from '../../rules/duplicates/decision.js';
-import { InputError } from '../../rules/errors.js';
-import type { AtomicChange } from '../../store/case-store.js';
-import { AlreadyExistsError } from '../../store/errors.js';
-import type { Enrollment, RuleRef, StatusChange } from '../../store/model.js';
+import type { CalendarDate } from '#domain/calendar.js';
+import { ruleEntry } from '#rules/catalogue.js';
+import type { DecisionResult } from '#rules/engine.js';
+import { type DuplicateResolution, duplicateResolution } from '#rules/duplicates/decision.js';
+import { InputError } from '#rules/errors.js';
+import type { AtomicChange } from '#store/case-store.js';
+import { AlreadyExistsError } from '#store/errors.js';
+import type { Enrollment, RuleRef, StatusChange } from '#store/model.js';
 import { caseView } from './cases.js';
 import {
   changeContext,
@@ -25,7 +25,7 @@ import {
   type StaffMember,
   summary,
 } from './context.js';
-import { decideWith } from '../../rules/decide-with.js';
+import { decideWith } from '#rules/decide-with.js';
 import { statusChangeOn } from './enrollment.js';
 import { RefusedByRulesError } from './errors.js';
 import type { CaseView, DuplicateResolutionBody } from './schemas.js';

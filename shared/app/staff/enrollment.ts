@@ -10,13 +10,13 @@
  *   decided moves with it (years and personal account move, JL26 Art.11).
  */
 import { expectMonth } from '../sweep/expected-payments.js';
-import { addDays, type CalendarDate, monthOf } from '../../domain/calendar.js';
-import { ruleEntry, isRuleId } from '../../rules/catalogue.js';
-import type { DecisionResult } from '../../rules/engine.js';
-import { enrollmentEligibility } from '../../rules/enrollment/eligibility.js';
-import { type IdentityKeyResult, identityKey as identityKeyDecision } from '../../rules/enrollment/identity-key.js';
-import { InputError } from '../../rules/errors.js';
-import { AlreadyExistsError, ConflictError, NotFoundError } from '../../store/errors.js';
+import { addDays, type CalendarDate, monthOf } from '#domain/calendar.js';
+import { ruleEntry, isRuleId } from '#rules/catalogue.js';
+import type { DecisionResult } from '#rules/engine.js';
+import { enrollmentEligibility } from '#rules/enrollment/eligibility.js';
+import { type IdentityKeyResult, identityKey as identityKeyDecision } from '#rules/enrollment/identity-key.js';
+import { InputError } from '#rules/errors.js';
+import { AlreadyExistsError, ConflictError, NotFoundError } from '#store/errors.js';
 import type {
   CoverPeriod,
   Enrollment,
@@ -25,7 +25,7 @@ import type {
   Person,
   RuleRef,
   StatusChange,
-} from '../../store/model.js';
+} from '#store/model.js';
 import {
   appliedRuleRefs,
   type Created,
@@ -36,7 +36,7 @@ import {
   type StaffDeps,
   type StaffMember,
 } from './context.js';
-import { decideWith } from '../../rules/decide-with.js';
+import { decideWith } from '#rules/decide-with.js';
 import { IdempotencyKeyReusedError, RefusedByRulesError, StateConflictError } from './errors.js';
 import type { EnrollBody, StatusChangeBody, TransferBody } from './schemas.js';
 

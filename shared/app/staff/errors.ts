@@ -2,7 +2,7 @@
  * What the staff services refuse, in the domain's words. The HTTP layer (functions/lib/http.ts) maps each
  * to a problem+json status; the services never speak HTTP, so the local runtime can use them as they are.
  */
-import type { Reason } from '../../rules/engine.js';
+import type { Reason } from '#rules/engine.js';
 
 export abstract class StaffRefusal extends Error {
   abstract readonly code: string;

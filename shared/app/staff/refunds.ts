@@ -2,10 +2,10 @@
  * Refunds (退费, F-1…F-3): a clerk applies, the `refund` decision says whether and how much; a refundable
  * application opens a refund case awaiting approval, and an approver other than the applicant approves it.
  */
-import type { DecisionResult } from '../../rules/engine.js';
-import { evaluate } from '../../rules/engine.js';
-import { type RefundOutcome, refund } from '../../rules/refunds/decision.js';
-import { parameters } from '../../params/index.js';
+import type { DecisionResult } from '#rules/engine.js';
+import { evaluate } from '#rules/engine.js';
+import { type RefundOutcome, refund } from '#rules/refunds/decision.js';
+import { parameters } from '#params/index.js';
 import { requireApprover } from './bankruptcy.js';
 import { caseInRegion, caseView } from './cases.js';
 import {

@@ -4,13 +4,13 @@
  * R-5); the `retirement-transfer` workflow carries the case (execution name = case id) and waits for the
  * choice, which staff record here and which resumes the waiting execution.
  */
-import { addDays } from '../../domain/calendar.js';
-import { identityFacts } from '../../domain/identity.js';
-import type { DecisionResult } from '../../rules/engine.js';
-import { InputError } from '../../rules/errors.js';
-import { retirementAge } from '../../rules/retirement/age.js';
-import { type RetirementTransfer, retirementTransfer } from '../../rules/retirement/transfer.js';
-import type { Case } from '../../store/model.js';
+import { addDays } from '#domain/calendar.js';
+import { identityFacts } from '#domain/identity.js';
+import type { DecisionResult } from '#rules/engine.js';
+import { InputError } from '#rules/errors.js';
+import { retirementAge } from '#rules/retirement/age.js';
+import { type RetirementTransfer, retirementTransfer } from '#rules/retirement/transfer.js';
+import type { Case } from '#store/model.js';
 import { caseInRegion, caseView, resume } from './cases.js';
 import {
   changeContext,
@@ -22,7 +22,7 @@ import {
   type StaffMember,
   summary,
 } from './context.js';
-import { decideWith } from '../../rules/decide-with.js';
+import { decideWith } from '#rules/decide-with.js';
 import { RefusedByRulesError, StateConflictError } from './errors.js';
 import { statusChangeOn } from './enrollment.js';
 import type { CaseView, RetirementApplicationBody, RetirementChoiceBody } from './schemas.js';

@@ -5,18 +5,9 @@
  * contract in docs/decisions.md.
  */
 import * as z from 'zod';
-import { DECISION_IDS } from '../../rules/decision-ids.js';
-import { refundFacts } from '../../rules/refunds/decision.js';
-import {
-  calendarDate,
-  employeeMode,
-  fen,
-  flexibleMode,
-  regionCode,
-  scheme,
-  sex,
-  yearMonth,
-} from '../../schemas/common.js';
+import { DECISION_IDS } from '#rules/decision-ids.js';
+import { refundFacts } from '#rules/refunds/decision.js';
+import { calendarDate, employeeMode, fen, flexibleMode, regionCode, scheme, sex, yearMonth } from '#schemas/common.js';
 import {
   actorSchema,
   caseInput,
@@ -29,7 +20,7 @@ import {
   reasonSchema,
   ruleRef,
   statusChange,
-} from '../../store/model.js';
+} from '#store/model.js';
 
 /** Ids of units and enrollments: as the store accepts them. */
 const id = z

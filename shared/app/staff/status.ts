@@ -4,9 +4,9 @@
  * (E-7 and the rules that set each period, with their articles), and the engine trace of the decision that
  * set the deciding cover period, taken from the person's audit trail.
  */
-import type { CalendarDate } from '../../domain/calendar.js';
-import type { Trace } from '../../rules/engine.js';
-import type { AuditRecord, Enrollment, Person, StatusOnDate } from '../../store/model.js';
+import type { CalendarDate } from '#domain/calendar.js';
+import type { Trace } from '#rules/engine.js';
+import type { AuditRecord, Enrollment, Person, StatusOnDate } from '#store/model.js';
 import { personInRegion, type StaffDeps, type StaffMember } from './context.js';
 
 export interface PersonStatusView {

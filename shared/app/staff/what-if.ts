@@ -3,9 +3,9 @@
  * out, nothing stored (so it needs only a clock). Region-checked like everything else: staff ask about their
  * own region's rules.
  */
-import type { CalendarDate } from '../../domain/calendar.js';
-import type { DecisionResult } from '../../rules/engine.js';
-import { decide, decisionIds, findDecision } from '../../rules/registry.js';
+import type { CalendarDate } from '#domain/calendar.js';
+import type { DecisionResult } from '#rules/engine.js';
+import { decide, decisionIds, findDecision } from '#rules/registry.js';
 import type { Clock } from '../ports.js';
 import { requireRegion, type StaffMember } from './context.js';
 import { UnknownResourceError } from './errors.js';

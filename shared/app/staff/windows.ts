@@ -5,11 +5,11 @@
  * (`waiting.newbornWindowDays`, `waiting.conversionWindowDays`) of the set in force on the event's date.
  * The deadline sweep closes the case when the day passes; the waiting-period decision does the rest.
  */
-import { addDays, type CalendarDate } from '../../domain/calendar.js';
-import { ruleEntry } from '../../rules/catalogue.js';
-import { InputError } from '../../rules/errors.js';
-import { parameters } from '../../params/index.js';
-import type { CaseType } from '../../store/model.js';
+import { addDays, type CalendarDate } from '#domain/calendar.js';
+import { ruleEntry } from '#rules/catalogue.js';
+import { InputError } from '#rules/errors.js';
+import { parameters } from '#params/index.js';
+import type { CaseType } from '#store/model.js';
 import { caseView } from './cases.js';
 import {
   changeContext,

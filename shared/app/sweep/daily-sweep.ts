@@ -16,15 +16,15 @@
  * to it. Every step is idempotent and what is done leaves the index, so a second run of the same
  * day finds nothing new; a run cut short (time budget, a failure) is finished by the next one.
  */
-import { addDays, type CalendarDate, firstOfMonth } from '../../domain/calendar.js';
-import { REGIONS } from '../../domain/regions.js';
-import type { Trace } from '../../rules/engine.js';
-import { DecisionError } from '../../rules/errors.js';
-import type { AtomicChange } from '../../store/case-store.js';
-import { AlreadyExistsError, NotFoundError } from '../../store/errors.js';
-import type { Case, CaseInput, CoverPeriod, Enrollment } from '../../store/model.js';
-import type { ExpectedPayment } from '../../store/workflow-model.js';
-import { maskIdentity } from '../../domain/identity.js';
+import { addDays, type CalendarDate, firstOfMonth } from '#domain/calendar.js';
+import { REGIONS } from '#domain/regions.js';
+import type { Trace } from '#rules/engine.js';
+import { DecisionError } from '#rules/errors.js';
+import type { AtomicChange } from '#store/case-store.js';
+import { AlreadyExistsError, NotFoundError } from '#store/errors.js';
+import type { Case, CaseInput, CoverPeriod, Enrollment } from '#store/model.js';
+import type { ExpectedPayment } from '#store/workflow-model.js';
+import { maskIdentity } from '#domain/identity.js';
 import {
   allCasesOf,
   caseIdFor,
@@ -38,9 +38,9 @@ import {
   type WorkflowDeps,
 } from '../workflows/common.js';
 import { expectMonth, nextMonthOf } from './expected-payments.js';
-import { waitingPeriod } from '../../rules/waiting-period/decision.js';
-import { arrears } from '../../rules/arrears/decision.js';
-import { flexibleContribution } from '../../rules/contributions/flexible.js';
+import { waitingPeriod } from '#rules/waiting-period/decision.js';
+import { arrears } from '#rules/arrears/decision.js';
+import { flexibleContribution } from '#rules/contributions/flexible.js';
 
 const COMPONENT = 'daily-sweep';
 

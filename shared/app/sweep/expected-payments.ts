@@ -4,13 +4,13 @@
  * and for the next month whenever a month is settled (paid by intake, or taken by an arrears case
  * by the sweep), so every month of a live enrollment is watched without reading the whole ledger.
  */
-import { addYearMonths, type CalendarDate, firstOfMonth, type YearMonth } from '../../domain/calendar.js';
-import type { ChangeContext } from '../../store/model.js';
-import type { ExpectedPayment, ExpectedPaymentInput } from '../../store/workflow-model.js';
-import type { WorkflowStore } from '../../store/case-store.js';
-import { NotFoundError } from '../../store/errors.js';
+import { addYearMonths, type CalendarDate, firstOfMonth, type YearMonth } from '#domain/calendar.js';
+import type { ChangeContext } from '#store/model.js';
+import type { ExpectedPayment, ExpectedPaymentInput } from '#store/workflow-model.js';
+import type { WorkflowStore } from '#store/case-store.js';
+import { NotFoundError } from '#store/errors.js';
 import { decide } from '../workflows/common.js';
-import { arrears } from '../../rules/arrears/decision.js';
+import { arrears } from '#rules/arrears/decision.js';
 
 /**
  * C-6: the due date of a fee month in a region, as the engine reads it (the `arrears` decision's

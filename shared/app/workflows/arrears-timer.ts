@@ -11,10 +11,10 @@
  * case already moved on and answers from what it stored, writing nothing twice.
  */
 import * as z from 'zod';
-import { addDays, type CalendarDate, maxDate } from '../../domain/calendar.js';
-import { calendarDate, employeeMode, fen, flexibleMode, yearMonth } from '../../schemas/common.js';
-import type { AtomicChange } from '../../store/case-store.js';
-import { type Case, type CaseInput, identityKey } from '../../store/model.js';
+import { addDays, type CalendarDate, maxDate } from '#domain/calendar.js';
+import { calendarDate, employeeMode, fen, flexibleMode, yearMonth } from '#schemas/common.js';
+import type { AtomicChange } from '#store/case-store.js';
+import { type Case, type CaseInput, identityKey } from '#store/model.js';
 import {
   decide,
   enrollmentInputOf,
@@ -31,7 +31,7 @@ import {
   type WorkflowDeps,
 } from './common.js';
 import { storeTaskToken } from './tokens.js';
-import { arrears } from '../../rules/arrears/decision.js';
+import { arrears } from '#rules/arrears/decision.js';
 
 const COMPONENT = 'arrears-timer';
 

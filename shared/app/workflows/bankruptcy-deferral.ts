@@ -10,11 +10,11 @@
  * counted twice, or late, changes nothing.
  */
 import * as z from 'zod';
-import { addDays, type CalendarDate, maxDate, minDate } from '../../domain/calendar.js';
-import { calendarDate, fen, yearMonth } from '../../schemas/common.js';
-import { AlreadyExistsError } from '../../store/errors.js';
-import type { Trace } from '../../rules/engine.js';
-import { type Case, type CaseInput, identityKey } from '../../store/model.js';
+import { addDays, type CalendarDate, maxDate, minDate } from '#domain/calendar.js';
+import { calendarDate, fen, yearMonth } from '#schemas/common.js';
+import { AlreadyExistsError } from '#store/errors.js';
+import type { Trace } from '#rules/engine.js';
+import { type Case, type CaseInput, identityKey } from '#store/model.js';
 import {
   caseIdFor,
   decide,
@@ -29,7 +29,7 @@ import {
   type WorkflowDeps,
 } from './common.js';
 import { storeTaskToken } from './tokens.js';
-import { bankruptcyDeferral } from '../../rules/bankruptcy/decision.js';
+import { bankruptcyDeferral } from '#rules/bankruptcy/decision.js';
 
 const COMPONENT = 'bankruptcy-deferral';
 

@@ -10,19 +10,19 @@
  * creates or settles nothing twice and counts each resident once.
  */
 import * as z from 'zod';
-import { addDays, type CalendarDate, lastOfYear } from '../../domain/calendar.js';
-import { maskIdentity } from '../../domain/identity.js';
-import { REGIONS } from '../../domain/regions.js';
-import { parameters } from '../../params/index.js';
-import type { Trace } from '../../rules/engine.js';
-import { DecisionError } from '../../rules/errors.js';
-import { calendarDate, regionCode } from '../../schemas/common.js';
-import { AlreadyExistsError, NotFoundError } from '../../store/errors.js';
-import { type Case, identityKey } from '../../store/model.js';
-import type { RenewalCounts, RenewalInput, RenewalSettlement } from '../../store/workflow-model.js';
+import { addDays, type CalendarDate, lastOfYear } from '#domain/calendar.js';
+import { maskIdentity } from '#domain/identity.js';
+import { REGIONS } from '#domain/regions.js';
+import { parameters } from '#params/index.js';
+import type { Trace } from '#rules/engine.js';
+import { DecisionError } from '#rules/errors.js';
+import { calendarDate, regionCode } from '#schemas/common.js';
+import { AlreadyExistsError, NotFoundError } from '#store/errors.js';
+import { type Case, identityKey } from '#store/model.js';
+import type { RenewalCounts, RenewalInput, RenewalSettlement } from '#store/workflow-model.js';
 import { decide, endOfDayCstIso, inputOf, nowOf, retryConflicts, systemCtx, type WorkflowDeps } from './common.js';
-import { waitingPeriod } from '../../rules/waiting-period/decision.js';
-import { residentContribution } from '../../rules/contributions/resident.js';
+import { waitingPeriod } from '#rules/waiting-period/decision.js';
+import { residentContribution } from '#rules/contributions/resident.js';
 
 const COMPONENT = 'collection-window';
 

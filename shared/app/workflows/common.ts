@@ -5,11 +5,11 @@
  * restoration, A-6 termination).
  */
 import { createHash } from 'node:crypto';
-import { addDays, type CalendarDate, toEpochDay } from '../../domain/calendar.js';
-import type { DecisionResult, Trace } from '../../rules/engine.js';
-import { appliedRules } from '../../store/cover.js';
-import type { CaseStore, WorkflowStore } from '../../store/case-store.js';
-import { ConflictError } from '../../store/errors.js';
+import { addDays, type CalendarDate, toEpochDay } from '#domain/calendar.js';
+import type { DecisionResult, Trace } from '#rules/engine.js';
+import { appliedRules } from '#store/cover.js';
+import type { CaseStore, WorkflowStore } from '#store/case-store.js';
+import { ConflictError } from '#store/errors.js';
 import type {
   Case,
   CaseInput,
@@ -18,8 +18,8 @@ import type {
   CoverPeriod,
   Enrollment,
   EnrollmentInput,
-} from '../../store/model.js';
-import { CLOSED_STATES } from '../../store/model.js';
+} from '#store/model.js';
+import { CLOSED_STATES } from '#store/model.js';
 import type { Clock, TaskCallbacks, WorkflowStarter } from '../ports.js';
 
 export interface WorkflowDeps {
@@ -121,7 +121,7 @@ export async function allCasesOf(store: CaseStore, subject: CaseSubject): Promis
 }
 
 /** One decision on raw facts, by its spec (shared/rules/decide-with.ts): tasks import only their rules. */
-export { decideWith as decide } from '../../rules/decide-with.js';
+export { decideWith as decide } from '#rules/decide-with.js';
 
 export function systemCtx(component: string, reason: string, trace?: Trace): ChangeContext {
   return { actor: { kind: 'system', component }, reason, ...(trace ? { trace } : {}) };

@@ -15,10 +15,10 @@
  * The states listed are every state a workflow leaves its case in while it is not over
  * (test/workflows/rearm.test.ts checks the list against the states the workflow code writes).
  */
-import type { Case, CaseType } from '../../store/model.js';
-import { CLOSED_STATES } from '../../store/model.js';
-import type { WorkflowStore } from '../../store/case-store.js';
-import { REGIONS } from '../../domain/regions.js';
+import type { Case, CaseType } from '#store/model.js';
+import { CLOSED_STATES } from '#store/model.js';
+import type { WorkflowStore } from '#store/case-store.js';
+import { REGIONS } from '#domain/regions.js';
 import type { WorkflowName, WorkflowStarter } from '../ports.js';
 
 export interface RearmContext {

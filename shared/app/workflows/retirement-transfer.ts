@@ -8,9 +8,9 @@
  *     → continue-paying / resident: done
  *   a wait that times out → expire
  */
-import { addDays, type CalendarDate } from '../../domain/calendar.js';
-import type { TransferOption } from '../../rules/retirement/transfer.js';
-import type { Case, CaseInput } from '../../store/model.js';
+import { addDays, type CalendarDate } from '#domain/calendar.js';
+import type { TransferOption } from '#rules/retirement/transfer.js';
+import type { Case, CaseInput } from '#store/model.js';
 import { duesUnderDeferral, registerBlockedCase } from './bankruptcy-deferral.js';
 import {
   decide,
@@ -25,7 +25,7 @@ import {
   type WorkflowDeps,
 } from './common.js';
 import { storeTaskToken } from './tokens.js';
-import { retirementTransfer } from '../../rules/retirement/transfer.js';
+import { retirementTransfer } from '#rules/retirement/transfer.js';
 
 const COMPONENT = 'retirement-transfer';
 

@@ -3,7 +3,7 @@
  * brings the awaited event (intake with a payment, staff with a choice) finds the token by reading
  * the case, and sends it back with `TaskCallbacks.succeed`.
  */
-import type { Case } from '../../store/model.js';
+import type { Case } from '#store/model.js';
 import { inputOf, isClosed, stateInvalid, systemCtx, type WorkflowDeps } from './common.js';
 
 export interface StoreTokenInput {

@@ -5,8 +5,8 @@
  * begun is recorded once, at the base and rates in force when it is paid; none after the award ends
  * (staff may shorten `benefitTo` when benefit stops early).
  */
-import { type CalendarDate, lastOfMonth, monthOf } from '../../domain/calendar.js';
-import type { Case } from '../../store/model.js';
+import { type CalendarDate, lastOfMonth, monthOf } from '#domain/calendar.js';
+import type { Case } from '#store/model.js';
 import {
   decide,
   endOfDayCstIso,
@@ -20,7 +20,7 @@ import {
   WorkflowError,
   type WorkflowDeps,
 } from './common.js';
-import { unemploymentContribution } from '../../rules/contributions/unemployment.js';
+import { unemploymentContribution } from '#rules/contributions/unemployment.js';
 
 const COMPONENT = 'unemployment-contributions';
 

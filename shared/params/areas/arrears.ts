@@ -8,7 +8,7 @@
  * sources, so such a question is a missing-parameter error naming what is missing, never a guess.
  */
 import * as z from 'zod';
-import { employeeMode } from '../../schemas/common.js';
+import { employeeMode } from '#schemas/common.js';
 import { type ParamArea, defineParam, paramValue } from '../types.js';
 import { dateValue, ratioValue } from '../values.js';
 

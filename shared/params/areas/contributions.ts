@@ -4,7 +4,7 @@
  * prefecture's own loaded rate overrides it.
  */
 import * as z from 'zod';
-import { calendarDate } from '../../schemas/common.js';
+import { calendarDate } from '#schemas/common.js';
 import { type ParamArea, type RawParamValue, defineParam, paramValue } from '../types.js';
 import { countValue, daysValue, ratioValue, yuanValue } from '../values.js';
 

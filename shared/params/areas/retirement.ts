@@ -7,7 +7,7 @@
  * schedule is a new value, not new code.
  */
 import * as z from 'zod';
-import { yearMonth } from '../../schemas/common.js';
+import { yearMonth } from '#schemas/common.js';
 import { type ParamArea, defineParam, paramValue } from '../types.js';
 import { countValue, ratioValue } from '../values.js';
 

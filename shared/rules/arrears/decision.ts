@@ -17,8 +17,8 @@
  * deferral agreement (B-4) come here with `deferredUntil`: their late fee runs from its end.
  */
 import * as z from 'zod';
-import { addDays, type CalendarDate, cstDateOf, daysBetween, firstOfMonth, periodEnd } from '../../domain/calendar.js';
-import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '../../domain/money.js';
+import { addDays, type CalendarDate, cstDateOf, daysBetween, firstOfMonth, periodEnd } from '#domain/calendar.js';
+import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '#domain/money.js';
 import {
   baseFacts,
   calendarDate,
@@ -27,7 +27,7 @@ import {
   flexibleMode,
   timestampOrDate,
   yearMonth,
-} from '../../schemas/common.js';
+} from '#schemas/common.js';
 import { averageWage } from '../contributions/rates.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
 import { InputError, NoApplicableRuleError } from '../errors.js';

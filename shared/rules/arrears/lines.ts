@@ -2,8 +2,8 @@
  * Money and dates shared by the arrears and bankruptcy decisions: a fee month's due date (C-6), the
  * amount due for a month from its base and the rates of that month (A-3), and the late-fee line.
  */
-import { addDays, type CalendarDate, daysBetween, firstOfMonth, type YearMonth } from '../../domain/calendar.js';
-import { applyRatio, type Fen, mulRatios, type Ratio, ratio } from '../../domain/money.js';
+import { addDays, type CalendarDate, daysBetween, firstOfMonth, type YearMonth } from '#domain/calendar.js';
+import { applyRatio, type Fen, mulRatios, type Ratio, ratio } from '#domain/money.js';
 import {
   dueDateOf as dueDateOfMonth,
   type FlexibleMode,

@@ -18,9 +18,9 @@
  * agreement filed with the agency (B-1); without all of these the general rule A-1 suspends benefits.
  */
 import * as z from 'zod';
-import { addDays, type CalendarDate, cstDateOf, firstOfMonth } from '../../domain/calendar.js';
-import { applyRatio, type Fen, formatYuan, type Ratio } from '../../domain/money.js';
-import { baseFacts, calendarDate, fen, timestampOrDate, yearMonth } from '../../schemas/common.js';
+import { addDays, type CalendarDate, cstDateOf, firstOfMonth } from '#domain/calendar.js';
+import { applyRatio, type Fen, formatYuan, type Ratio } from '#domain/money.js';
+import { baseFacts, calendarDate, fen, timestampOrDate, yearMonth } from '#schemas/common.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
 import { NoApplicableRuleError } from '../errors.js';
 import { dueDateOf, lateFeeLine, monthDue, windowLastDay } from '../arrears/lines.js';

@@ -4,9 +4,9 @@
  * personal-account credit of combined mode and the social-insurance subsidy of FLX25 §6.
  */
 import * as z from 'zod';
-import { addMonths, firstOfMonth, monthsBetween } from '../../domain/calendar.js';
-import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '../../domain/money.js';
-import { baseFacts, calendarDate, flexibleMode, yearMonth } from '../../schemas/common.js';
+import { addMonths, firstOfMonth, monthsBetween } from '#domain/calendar.js';
+import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '#domain/money.js';
+import { baseFacts, calendarDate, flexibleMode, yearMonth } from '#schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 import {
   averageWage,

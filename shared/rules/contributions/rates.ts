@@ -9,8 +9,8 @@ import {
   firstOfYear,
   lastOfMonth,
   type YearMonth,
-} from '../../domain/calendar.js';
-import { addRatios, applyRatio, type Fen, mulRatios, type Ratio } from '../../domain/money.js';
+} from '#domain/calendar.js';
+import { addRatios, applyRatio, type Fen, mulRatios, type Ratio } from '#domain/money.js';
 import type { EvalContext } from '../engine.js';
 
 export interface AverageWage {

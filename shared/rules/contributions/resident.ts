@@ -5,11 +5,11 @@
  * place-of-study check for students (C-11) and whether a personal account may pay (C-12).
  */
 import * as z from 'zod';
-import { firstOfYear, lastOfYear, yearOf } from '../../domain/calendar.js';
-import { type Fen, formatYuan } from '../../domain/money.js';
-import { isRegion } from '../../domain/regions.js';
-import { accountRelations } from '../../params/areas/contributions.js';
-import { baseFacts, calendarDate, feeYear } from '../../schemas/common.js';
+import { firstOfYear, lastOfYear, yearOf } from '#domain/calendar.js';
+import { type Fen, formatYuan } from '#domain/money.js';
+import { isRegion } from '#domain/regions.js';
+import { accountRelations } from '#params/areas/contributions.js';
+import { baseFacts, calendarDate, feeYear } from '#schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 import type { Finding } from './rates.js';
 

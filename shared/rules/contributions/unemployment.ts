@@ -4,9 +4,9 @@
  * when paid, rate = the region's unit medical + enterprise maternity + employee rates, nothing from
  * the person, and exactly the benefit months.
  */
-import { firstOfMonth, monthsBetween } from '../../domain/calendar.js';
-import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '../../domain/money.js';
-import { baseFacts, calendarDate, yearMonth } from '../../schemas/common.js';
+import { firstOfMonth, monthsBetween } from '#domain/calendar.js';
+import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '#domain/money.js';
+import { baseFacts, calendarDate, yearMonth } from '#schemas/common.js';
 import { defineDecision } from '../engine.js';
 import { averageWage, feeMonths, type LineItem, monthlyLines, totalRate, unitComponents } from './rates.js';
 

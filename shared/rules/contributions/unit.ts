@@ -11,9 +11,9 @@
  * the unit's part once on that base instead could differ by at most half a fen per employee.
  */
 import * as z from 'zod';
-import { firstOfMonth, yearOf } from '../../domain/calendar.js';
-import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '../../domain/money.js';
-import { baseFacts, calendarDate, fen, yearMonth } from '../../schemas/common.js';
+import { firstOfMonth, yearOf } from '#domain/calendar.js';
+import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '#domain/money.js';
+import { baseFacts, calendarDate, fen, yearMonth } from '#schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 import {
   averageWage,

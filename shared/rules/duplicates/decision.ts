@@ -15,9 +15,9 @@
  *   terminated, their payments refundable under F-1 (D-6).
  */
 import * as z from 'zod';
-import { type CalendarDate, maxDate } from '../../domain/calendar.js';
-import { isRegion, regionOf } from '../../domain/regions.js';
-import { baseFacts, calendarDate, employeeMode, scheme, years } from '../../schemas/common.js';
+import { type CalendarDate, maxDate } from '#domain/calendar.js';
+import { isRegion, regionOf } from '#domain/regions.js';
+import { baseFacts, calendarDate, employeeMode, scheme, years } from '#schemas/common.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
 import { NoApplicableRuleError } from '../errors.js';
 import { enrollmentStatus } from '../enrollment/eligibility.js';

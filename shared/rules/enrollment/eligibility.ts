@@ -10,10 +10,10 @@
  * the employee scheme (E-4, no duplicates); persons in custody may have the facility pay (E-9).
  */
 import * as z from 'zod';
-import { addDays, type CalendarDate } from '../../domain/calendar.js';
-import { isRegion, regionOf } from '../../domain/regions.js';
-import type { EnrollmentPlace } from '../../params/areas/enrollment.js';
-import { baseFacts, calendarDate, employeeMode, regionCode, scheme } from '../../schemas/common.js';
+import { addDays, type CalendarDate } from '#domain/calendar.js';
+import { isRegion, regionOf } from '#domain/regions.js';
+import type { EnrollmentPlace } from '#params/areas/enrollment.js';
+import { baseFacts, calendarDate, employeeMode, regionCode, scheme } from '#schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 import { NoApplicableRuleError } from '../errors.js';
 

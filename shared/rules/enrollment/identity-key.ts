@@ -8,8 +8,8 @@
  * (a number that is not a string) are input errors.
  */
 import * as z from 'zod';
-import { type DocumentType, type IdentityProblem, maskIdentity, parseIdentity } from '../../domain/identity.js';
-import { baseFacts, calendarDate } from '../../schemas/common.js';
+import { type DocumentType, type IdentityProblem, maskIdentity, parseIdentity } from '#domain/identity.js';
+import { baseFacts, calendarDate } from '#schemas/common.js';
 import { defineDecision } from '../engine.js';
 
 export const identityKeyFacts = baseFacts.extend({

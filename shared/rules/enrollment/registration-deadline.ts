@@ -10,8 +10,8 @@
  * other setting, `elapsed-days`, takes `R − D ≤ N` with the last day D + N.
  */
 import * as z from 'zod';
-import { addDays, type CalendarDate, daysBetween, periodEnd } from '../../domain/calendar.js';
-import { baseFacts, calendarDate } from '../../schemas/common.js';
+import { addDays, type CalendarDate, daysBetween, periodEnd } from '#domain/calendar.js';
+import { baseFacts, calendarDate } from '#schemas/common.js';
 import { defineDecision } from '../engine.js';
 
 export const registrationDeadlineFacts = baseFacts

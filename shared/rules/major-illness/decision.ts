@@ -12,8 +12,8 @@
  * Adjustments are a single line item: the original limit × the net percentage, rounded half up once.
  */
 import * as z from 'zod';
-import { addRatios, applyRatio, type Fen, formatYuan, mulRatios, type Ratio, ratio } from '../../domain/money.js';
-import { baseFacts, feeYear, fen } from '../../schemas/common.js';
+import { addRatios, applyRatio, type Fen, formatYuan, mulRatios, type Ratio, ratio } from '#domain/money.js';
+import { baseFacts, feeYear, fen } from '#schemas/common.js';
 import { defineDecision } from '../engine.js';
 import { NoApplicableRuleError } from '../errors.js';
 

@@ -5,9 +5,9 @@
  * employee contributions, and a person continuously insured but short is paid once 12 are reached.
  */
 import * as z from 'zod';
-import { addYearMonths, monthOf } from '../../domain/calendar.js';
-import { applyRatio, type Fen, formatYuan, mulDivRound, type Ratio } from '../../domain/money.js';
-import { baseFacts, calendarDate, fen } from '../../schemas/common.js';
+import { addYearMonths, monthOf } from '#domain/calendar.js';
+import { applyRatio, type Fen, formatYuan, mulDivRound, type Ratio } from '#domain/money.js';
+import { baseFacts, calendarDate, fen } from '#schemas/common.js';
 import { averageWage, flexibleBase } from '../contributions/rates.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 

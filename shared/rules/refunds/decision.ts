@@ -14,26 +14,10 @@
  * the period begins on the fee period's first day.
  */
 import * as z from 'zod';
-import {
-  type CalendarDate,
-  firstOfMonth,
-  firstOfYear,
-  maxDate,
-  monthOf,
-  addYearMonths,
-} from '../../domain/calendar.js';
-import { type Fen, formatYuan } from '../../domain/money.js';
-import { type RefundReason, refundReason } from '../../params/areas/arrears.js';
-import {
-  baseFacts,
-  calendarDate,
-  employeeMode,
-  fen,
-  feeYear,
-  regionCode,
-  scheme,
-  yearMonth,
-} from '../../schemas/common.js';
+import { type CalendarDate, firstOfMonth, firstOfYear, maxDate, monthOf, addYearMonths } from '#domain/calendar.js';
+import { type Fen, formatYuan } from '#domain/money.js';
+import { type RefundReason, refundReason } from '#params/areas/arrears.js';
+import { baseFacts, calendarDate, employeeMode, fen, feeYear, regionCode, scheme, yearMonth } from '#schemas/common.js';
 import { type Branch, defineDecision } from '../engine.js';
 
 export const refundFacts = baseFacts

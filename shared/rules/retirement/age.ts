@@ -9,8 +9,8 @@
  * `legalRetirement` is shared with the retirement-transfer decision, so R-9 is recorded in both traces.
  */
 import * as z from 'zod';
-import { addMonths, type CalendarDate, monthOf, monthsBetween, type YearMonth } from '../../domain/calendar.js';
-import { baseFacts, calendarDate, sex } from '../../schemas/common.js';
+import { addMonths, type CalendarDate, monthOf, monthsBetween, type YearMonth } from '#domain/calendar.js';
+import { baseFacts, calendarDate, sex } from '#schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 
 export const post = z

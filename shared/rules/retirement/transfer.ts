@@ -11,9 +11,9 @@
  * Counts are months (staff records count 缴费月数); years are months ÷ 12. R-9 comes from age.ts.
  */
 import * as z from 'zod';
-import { monthsBetween, type YearMonth } from '../../domain/calendar.js';
-import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '../../domain/money.js';
-import { baseFacts, calendarDate, employeeMode, fen, flexibleMode, yearMonth } from '../../schemas/common.js';
+import { monthsBetween, type YearMonth } from '#domain/calendar.js';
+import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '#domain/money.js';
+import { baseFacts, calendarDate, employeeMode, fen, flexibleMode, yearMonth } from '#schemas/common.js';
 import { averageWage, flexibleBase, flexibleComponents, type LineItem, monthlyLines } from '../contributions/rates.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
 import { NoApplicableRuleError } from '../errors.js';

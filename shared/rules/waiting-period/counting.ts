@@ -2,7 +2,7 @@
  * Counting shared by the waiting-period and arrears decisions, so that one parameter changes both
  * (RULES.md §0): the day a fixed waiting period counts from, and periods of calendar months.
  */
-import { addDays, addMonths, type CalendarDate, lastOfMonth, monthOf } from '../../domain/calendar.js';
+import { addDays, addMonths, type CalendarDate, lastOfMonth, monthOf } from '#domain/calendar.js';
 import type { EvalContext } from '../engine.js';
 
 /**

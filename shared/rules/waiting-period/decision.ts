@@ -26,8 +26,8 @@ import {
   maxDate,
   periodEnd,
   yearOf,
-} from '../../domain/calendar.js';
-import { type AssistanceKind, assistanceKind } from '../../params/areas/waiting.js';
+} from '#domain/calendar.js';
+import { type AssistanceKind, assistanceKind } from '#params/areas/waiting.js';
 import {
   baseFacts,
   calendarDate,
@@ -38,7 +38,7 @@ import {
   timestampOrDate,
   years,
   yearMonth,
-} from '../../schemas/common.js';
+} from '#schemas/common.js';
 import { dueDateOf } from '../contributions/rates.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
 import { InputError, NoApplicableRuleError } from '../errors.js';

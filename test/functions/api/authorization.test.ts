@@ -6,12 +6,12 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useStaffDeps } from '../../../functions/api/deps.js';
-import { type OperationId, ROUTES } from '../../../functions/api/routes.js';
-import { sfnTaskCallbacks, sfnWorkflowStarter } from '../../../functions/lib/aws-ports.js';
-import { fixedClock } from '../../../shared/app/clock.js';
-import { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
-import type { CaseInput, ChangeContext } from '../../../shared/store/model.js';
+import { useStaffDeps } from '#functions/api/deps.js';
+import { type OperationId, ROUTES } from '#functions/api/routes.js';
+import { sfnTaskCallbacks, sfnWorkflowStarter } from '#functions/lib/aws-ports.js';
+import { fixedClock } from '#app/clock.js';
+import { DynamoWorkflowStore } from '#store/workflow-store.js';
+import type { CaseInput, ChangeContext } from '#store/model.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 import { type Call, type Claims, call, claims } from './support.js';
 

@@ -7,16 +7,16 @@ import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut 
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useStaffDeps } from '../../../functions/api/deps.js';
-import { ROUTES } from '../../../functions/api/routes.js';
-import { sfnTaskCallbacks, sfnWorkflowStarter } from '../../../functions/lib/aws-ports.js';
-import { fixedClock } from '../../../shared/app/clock.js';
-import { coverPeriodFromWaitingPeriod } from '../../../shared/store/cover.js';
-import { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
-import type { ChangeContext } from '../../../shared/store/model.js';
-import { decide } from '../../../shared/rules/registry.js';
-import type { DecisionResult } from '../../../shared/rules/engine.js';
-import type { WaitingPeriod } from '../../../shared/rules/waiting-period/decision.js';
+import { useStaffDeps } from '#functions/api/deps.js';
+import { ROUTES } from '#functions/api/routes.js';
+import { sfnTaskCallbacks, sfnWorkflowStarter } from '#functions/lib/aws-ports.js';
+import { fixedClock } from '#app/clock.js';
+import { coverPeriodFromWaitingPeriod } from '#store/cover.js';
+import { DynamoWorkflowStore } from '#store/workflow-store.js';
+import type { ChangeContext } from '#store/model.js';
+import { decide } from '#rules/registry.js';
+import type { DecisionResult } from '#rules/engine.js';
+import type { WaitingPeriod } from '#rules/waiting-period/decision.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 import { badFields, call, claims } from './support.js';
 

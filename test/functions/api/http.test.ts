@@ -4,10 +4,10 @@
  * the Idempotency-Key header's shape; identity before parsing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useStaffDeps } from '../../../functions/api/deps.js';
-import { type OperationId, ROUTES } from '../../../functions/api/routes.js';
-import { fixedClock } from '../../../shared/app/clock.js';
-import type { StaffDeps } from '../../../shared/app/staff/context.js';
+import { useStaffDeps } from '#functions/api/deps.js';
+import { type OperationId, ROUTES } from '#functions/api/routes.js';
+import { fixedClock } from '#app/clock.js';
+import type { StaffDeps } from '#app/staff/context.js';
 import { badFields, type Call, call, claims } from './support.js';
 
 const untouchable = new Proxy(

@@ -1,8 +1,8 @@
 /** docs/openapi.json: generated from the route table, current, and every example valid against its route. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ROUTE_TABLE } from '../../../functions/api/routes.js';
-import { OPENAPI_PATH, renderOpenApi } from '../../../shared/cli/openapi.js';
+import { ROUTE_TABLE } from '#functions/api/routes.js';
+import { OPENAPI_PATH, renderOpenApi } from '#tools/cli/openapi.js';
 
 describe('docs/openapi.json', () => {
   it('is current with the route table (run `npm run openapi` after changing a route)', () => {

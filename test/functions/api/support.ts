@@ -4,24 +4,24 @@
  * AWS Step Functions adapters over a mocked SFN client.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { handler as applyForRefund } from '../../../functions/api/handlers/apply-for-refund.js';
-import { handler as approveRefund } from '../../../functions/api/handlers/approve-refund.js';
-import { handler as changeEnrollmentStatus } from '../../../functions/api/handlers/change-enrollment-status.js';
-import { handler as decide } from '../../../functions/api/handlers/decide.js';
-import { handler as endDeferralAgreement } from '../../../functions/api/handlers/end-deferral-agreement.js';
-import { handler as enrollPerson } from '../../../functions/api/handlers/enroll-person.js';
-import { handler as fileDeferralAgreement } from '../../../functions/api/handlers/file-deferral-agreement.js';
-import { handler as getCase } from '../../../functions/api/handlers/get-case.js';
-import { handler as getCaseAuditTrail } from '../../../functions/api/handlers/get-case-audit-trail.js';
-import { handler as getPersonStatus } from '../../../functions/api/handlers/get-person-status.js';
-import { handler as listCases } from '../../../functions/api/handlers/list-cases.js';
-import { handler as openRetirementApplication } from '../../../functions/api/handlers/open-retirement-application.js';
-import { handler as recordRetirementChoice } from '../../../functions/api/handlers/record-retirement-choice.js';
-import { handler as registerIdentityConversion } from '../../../functions/api/handlers/register-identity-conversion.js';
-import { handler as registerNewborn } from '../../../functions/api/handlers/register-newborn.js';
-import { handler as resolveDuplicate } from '../../../functions/api/handlers/resolve-duplicate.js';
-import { handler as transferEnrollment } from '../../../functions/api/handlers/transfer-enrollment.js';
-import { type OperationId, ROUTES } from '../../../functions/api/routes.js';
+import { handler as applyForRefund } from '#functions/api/handlers/apply-for-refund.js';
+import { handler as approveRefund } from '#functions/api/handlers/approve-refund.js';
+import { handler as changeEnrollmentStatus } from '#functions/api/handlers/change-enrollment-status.js';
+import { handler as decide } from '#functions/api/handlers/decide.js';
+import { handler as endDeferralAgreement } from '#functions/api/handlers/end-deferral-agreement.js';
+import { handler as enrollPerson } from '#functions/api/handlers/enroll-person.js';
+import { handler as fileDeferralAgreement } from '#functions/api/handlers/file-deferral-agreement.js';
+import { handler as getCase } from '#functions/api/handlers/get-case.js';
+import { handler as getCaseAuditTrail } from '#functions/api/handlers/get-case-audit-trail.js';
+import { handler as getPersonStatus } from '#functions/api/handlers/get-person-status.js';
+import { handler as listCases } from '#functions/api/handlers/list-cases.js';
+import { handler as openRetirementApplication } from '#functions/api/handlers/open-retirement-application.js';
+import { handler as recordRetirementChoice } from '#functions/api/handlers/record-retirement-choice.js';
+import { handler as registerIdentityConversion } from '#functions/api/handlers/register-identity-conversion.js';
+import { handler as registerNewborn } from '#functions/api/handlers/register-newborn.js';
+import { handler as resolveDuplicate } from '#functions/api/handlers/resolve-duplicate.js';
+import { handler as transferEnrollment } from '#functions/api/handlers/transfer-enrollment.js';
+import { type OperationId, ROUTES } from '#functions/api/routes.js';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 

@@ -5,11 +5,11 @@
  * 2027-12-15 for a month that began while the wait still ran — instead of covering from the 1st (W-4).
  */
 import { describe, expect, it } from 'vitest';
-import { waitingPeriodFacts } from '../../../shared/app/intake/cover.js';
-import { decide } from '../../../shared/app/workflows/common.js';
-import { waitingPeriod } from '../../../shared/rules/waiting-period/decision.js';
-import { parseTaxPaymentEvent } from '../../../shared/schemas/events.js';
-import type { Enrollment, LedgerEntry } from '../../../shared/store/model.js';
+import { waitingPeriodFacts } from '#app/intake/cover.js';
+import { decide } from '#app/workflows/common.js';
+import { waitingPeriod } from '#rules/waiting-period/decision.js';
+import { parseTaxPaymentEvent } from '#schemas/events.js';
+import type { Enrollment, LedgerEntry } from '#store/model.js';
 import { newIdentityKey } from '../../support/fixtures.js';
 
 const key = newIdentityKey('19900101');

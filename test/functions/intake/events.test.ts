@@ -3,14 +3,14 @@
  * deterministic per-person notification ids.
  */
 import { describe, expect, it } from 'vitest';
-import { checkCharacter } from '../../../shared/domain/identity.js';
+import { checkCharacter } from '#domain/identity.js';
 import {
   parseTaxPaymentEvent,
   personNotificationId,
   personTag,
   TAX_PAYMENT_DETAIL_TYPE,
   TAX_PAYMENT_SOURCE,
-} from '../../../shared/schemas/events.js';
+} from '#schemas/events.js';
 
 const id = (seq: string) => {
   const first17 = `22010219790615${seq}`;

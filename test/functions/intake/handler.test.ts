@@ -24,11 +24,11 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { arrearsCaseId } from '../../../shared/app/intake/index.js';
-import { checkCharacter } from '../../../shared/domain/identity.js';
-import { personTag, TAX_PAYMENT_DETAIL_TYPE, TAX_PAYMENT_SOURCE } from '../../../shared/schemas/events.js';
-import { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
-import type { CaseInput, ChangeContext } from '../../../shared/store/model.js';
+import { arrearsCaseId } from '#app/intake/index.js';
+import { checkCharacter } from '#domain/identity.js';
+import { personTag, TAX_PAYMENT_DETAIL_TYPE, TAX_PAYMENT_SOURCE } from '#schemas/events.js';
+import { DynamoWorkflowStore } from '#store/workflow-store.js';
+import type { CaseInput, ChangeContext } from '#store/model.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 
 const DLQ_URL = 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/tax-payment-malformed';
@@ -52,7 +52,7 @@ beforeAll(async () => {
   process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   // The handler builds its clients at import, from the environment, as in Lambda.
-  ({ handler } = await import('../../../functions/intake/handler.js'));
+  ({ handler } = await import('#functions/intake/handler.js'));
   store = new DynamoWorkflowStore({ client: local.client, tableName: local.tableName });
 });
 afterAll(() => local?.stop());

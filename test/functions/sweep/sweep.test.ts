@@ -5,11 +5,11 @@
  * again and changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepHandler } from '../../../functions/sweep/handler.js';
-import { arrearsCaseId } from '../../../shared/app/sweep/daily-sweep.js';
-import type { SweepReport } from '../../../shared/app/sweep/daily-sweep.js';
-import type { CaseInput, EnrollmentInput } from '../../../shared/store/model.js';
-import type { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
+import { sweepHandler } from '#functions/sweep/handler.js';
+import { arrearsCaseId } from '#app/sweep/daily-sweep.js';
+import type { SweepReport } from '#app/sweep/daily-sweep.js';
+import type { CaseInput, EnrollmentInput } from '#store/model.js';
+import type { DynamoWorkflowStore } from '#store/workflow-store.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 import { depsAt, employeeEnrollment, newIdentityKey, staff, storeOn, uid } from '../tasks/helpers.js';
 

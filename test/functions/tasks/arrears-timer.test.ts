@@ -3,8 +3,8 @@
  * unpaid day 2026-09-01, window's last day 2026-11-29 (A-4: 90 days after 2026-08-31).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arrearsTimerTasks } from '../../../functions/tasks/arrears-timer/handler.js';
-import type { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
+import { arrearsTimerTasks } from '#functions/tasks/arrears-timer/handler.js';
+import type { DynamoWorkflowStore } from '#store/workflow-store.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 import { openUnpaidSeptember } from '../../support/fixtures.js';
 import { depsAt, storeOn, uid } from './helpers.js';

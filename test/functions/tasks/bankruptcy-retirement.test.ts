@@ -4,11 +4,11 @@
  * 2026-12-31; its employees owe 2026-09 and 2026-10 on a 5,000.00 yuan base (425.00 a month each).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arrearsTimerTasks } from '../../../functions/tasks/arrears-timer/handler.js';
-import { bankruptcyDeferralTasks } from '../../../functions/tasks/bankruptcy-deferral/handler.js';
-import { retirementTransferTasks } from '../../../functions/tasks/retirement-transfer/handler.js';
-import { b4ArrearsCaseId } from '../../../shared/app/workflows/bankruptcy-deferral.js';
-import type { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
+import { arrearsTimerTasks } from '#functions/tasks/arrears-timer/handler.js';
+import { bankruptcyDeferralTasks } from '#functions/tasks/bankruptcy-deferral/handler.js';
+import { retirementTransferTasks } from '#functions/tasks/retirement-transfer/handler.js';
+import { b4ArrearsCaseId } from '#app/workflows/bankruptcy-deferral.js';
+import type { DynamoWorkflowStore } from '#store/workflow-store.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 import { depsAt, employeeEnrollment, newIdentityKey, staff, storeOn, uid } from './helpers.js';
 

@@ -16,11 +16,11 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
-import { sweepHandler } from '../../../functions/sweep/handler.js';
-import { arrearsTimerTasks } from '../../../functions/tasks/arrears-timer/handler.js';
-import { fixedClock } from '../../../shared/app/clock.js';
-import { PAYMENT_DUE_SHARDS, paymentDuePk, shardOf } from '../../../shared/store/keys.js';
-import { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
+import { sweepHandler } from '#functions/sweep/handler.js';
+import { arrearsTimerTasks } from '#functions/tasks/arrears-timer/handler.js';
+import { fixedClock } from '#app/clock.js';
+import { PAYMENT_DUE_SHARDS, paymentDuePk, shardOf } from '#store/keys.js';
+import { DynamoWorkflowStore } from '#store/workflow-store.js';
 import { employeeEnrollment, recordingPorts } from './helpers.js';
 
 const KEY = 'CN:220102198004121234';

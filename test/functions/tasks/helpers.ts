@@ -3,10 +3,10 @@
  * a fixed clock, recording Step Functions ports, and the persons, enrollments and payments the
  * scenarios start from (real dates and amounts).
  */
-import { fixedClock } from '../../../shared/app/clock.js';
-import type { TaskCallbacks, WorkflowName, WorkflowStarter } from '../../../shared/app/ports.js';
-import type { WorkflowDeps } from '../../../shared/app/workflows/common.js';
-import { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
+import { fixedClock } from '#app/clock.js';
+import type { TaskCallbacks, WorkflowName, WorkflowStarter } from '#app/ports.js';
+import type { WorkflowDeps } from '#app/workflows/common.js';
+import { DynamoWorkflowStore } from '#store/workflow-store.js';
 import type { LocalDynamo } from '../../support/dynamodb-local.js';
 
 export { employeeEnrollment, newIdentityKey, staff, uid } from '../../support/fixtures.js';
@@ -62,5 +62,5 @@ export function depsAt(store: DynamoWorkflowStore, isoNow: string) {
 }
 
 // The handlers log every task as JSON; the tests read outcomes, not logs.
-import { logger } from '../../../functions/tasks/lib/task.js';
+import { logger } from '#functions/tasks/lib/task.js';
 logger.setLogLevel('SILENT');

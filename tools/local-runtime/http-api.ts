@@ -9,8 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { ROUTE_TABLE } from '../../functions/api/routes.js';
-import type { RouteSpec } from '../../functions/lib/http.js';
+import { ROUTE_TABLE } from '#functions/api/routes.js';
+import type { RouteSpec } from '#functions/lib/http.js';
 import type { TokenAuthority } from './tokens.js';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;

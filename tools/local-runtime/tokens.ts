@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
-import type { Role } from '../../functions/lib/auth.js';
+import type { Role } from '#functions/lib/auth.js';
 
 export const DEV_ROLES: readonly Role[] = ['clerk', 'approver', 'auditor'];
 const ISSUER = 'jl-mi-local-runtime';
