@@ -1,5 +1,5 @@
 /**
- * `npm run demo` (issue 6): the story of tools/demo/script.ts told in-process against an in-memory
+ * `npm run demo`: the story of tools/demo/script.ts told in-process against an in-memory
  * runtime of its own, through its HTTP interfaces only, and every case found as the rules expect. Then the real
  * command refuses that system, whose clock is now past
  * the story's start. About three minutes: a simulated year, each day with its sweep.

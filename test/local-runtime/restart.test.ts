@@ -1,5 +1,5 @@
 /**
- * End to end through HTTP on the local runtime, with a restart in the middle (issue 6): one arrears case
+ * End to end through HTTP on the local runtime, with a restart in the middle (nothing lost across a restart): one arrears case
  * (a flexible worker's short payment for 2026-04, never made up: A-6 lapse after day 90) and one
  * retirement application (two years short, the lump sum chosen, then paid after the restart: R-7 credit).
  * The runtime keeps its data in a temporary folder; the second start re-arms both open cases from the

@@ -1,5 +1,5 @@
 /**
- * The local runtime (issue 6): DynamoDB Local with the case table, the five state machines of the synthesized
+ * The local runtime (`npm start`): DynamoDB Local with the case table, the five state machines of the synthesized
  * stack on the local Step Functions adapter (Task states bound to the real task handlers), the staff API on
  * node:http calling the real route handlers, tax payment notifications through `POST /_events`, and one clock
  * (a VirtualClock that follows real time and can be moved: `POST /_clock/advance`), on which the stack's

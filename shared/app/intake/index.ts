@@ -1,4 +1,4 @@
-/** The tax-payment intake (issue 4): the service the Lambda and the local runtime call, and its contracts. */
+/** The tax-payment intake: the service the Lambda and the local runtime call, and its contracts. */
 export {
   type OpenedArrears,
   type PaymentReceived,
