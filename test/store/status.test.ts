@@ -4,98 +4,41 @@
  * engine decided, with their rule ids and articles.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decide } from '#rules/registry.js';
-import type { WaitingPeriod } from '#rules/waiting-period/decision.js';
-import type { DecisionResult } from '#rules/engine.js';
-import { coverPeriodFromWaitingPeriod } from '#store/cover.js';
 import type { RequestEvent } from '#store/dynamo-client.js';
 import { DynamoCaseStore } from '#store/dynamo-store.js';
 import type { ChangeContext, Enrollment, EnrollmentInput } from '#store/model.js';
 import { statusOnDate } from '#store/status.js';
 import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
+import {
+  asStored,
+  employeeEnrollment,
+  enrolledByUnit,
+  residentEnrollment,
+  restoredAfterArrears,
+  suspendedForArrears,
+  terminated,
+} from '../support/enrollments.js';
 
 const staff: ChangeContext = { actor: { kind: 'staff', staffId: 'cc-7', region: '220100' }, reason: 'enrolled' };
 
 /** Resident, first enrollment, paid 2026-11-15 in the window for 2027: W-6, cover from 2027-04-01. */
-function residentEnrollment(key: string): EnrollmentInput {
-  const wp = decide(
-    'waiting-period',
-    { region: '220100', scheme: 'resident', paidAt: '2026-11-15T10:30:00+08:00', feeYear: 2027 },
-    '2026-11-15',
-  ) as DecisionResult<WaitingPeriod>;
-  return {
-    enrollmentId: 'R-2027',
-    identityKey: key,
-    scheme: 'resident',
-    region: '220100',
-    enrolledOn: '2026-11-15',
-    statusHistory: [
-      {
-        status: 'normal',
-        from: '2026-11-15',
-        rules: [{ id: 'E-3', cites: 'JL26 Art.4' }],
-        reason: { zh: '参加居民医保', en: 'enrolled in the resident scheme' },
-      },
-    ],
-    coverPeriods: [coverPeriodFromWaitingPeriod(wp, '2027-12-31', 'N-2027')],
-  };
-}
+const resident2027 = (key: string): EnrollmentInput => residentEnrollment(key, 'R-2027');
 
 /** Employee by unit since 2020, arrears suspend from 2026-04-01, paid 2026-05-10, restored 2026-05-11. */
-function employeeEnrollment(key: string): EnrollmentInput {
-  return {
-    enrollmentId: 'E-U1',
-    identityKey: key,
-    scheme: 'employee',
-    mode: 'unit',
+const employeeInArrears = (key: string): EnrollmentInput =>
+  employeeEnrollment(key, 'E-U1', {
     unitId: 'U1',
-    region: '220100',
-    enrolledOn: '2020-01-01',
     statusHistory: [
-      {
-        status: 'normal',
-        from: '2020-01-01',
-        rules: [{ id: 'E-1', cites: 'JL26 Art.4' }],
-        reason: { zh: '单位参保', en: 'enrolled by the unit' },
-      },
-      {
-        status: 'suspended',
-        from: '2026-04-01',
-        rules: [{ id: 'A-1', cites: 'JL26 Art.18' }],
-        reason: {
-          zh: '2026-03月费用未按期缴纳，自首个欠费日起暂停待遇',
-          en: 'fee month 2026-03 unpaid: suspended from the first unpaid day',
-        },
-      },
-      {
-        status: 'normal',
-        from: '2026-05-11',
-        rules: [{ id: 'A-2', cites: 'JL26 Art.18' }],
-        reason: { zh: '补缴欠费，次日恢复待遇', en: 'arrears paid: restored the next day' },
-      },
+      enrolledByUnit('2020-01-01'),
+      suspendedForArrears('2026-04-01', '2026-03'),
+      restoredAfterArrears('2026-05-11'),
     ],
-    coverPeriods: [
-      {
-        start: '2020-01-01',
-        end: null,
-        rules: [{ id: 'W-4', cites: 'JL26 Art.10, Art.20' }],
-        reason: { zh: '按月连续缴费，待遇连续', en: 'monthly contributions paid on time: cover continues' },
-      },
-    ],
-  };
-}
-
-const asStored = (e: EnrollmentInput, version = 1): Enrollment => ({
-  ...e,
-  status: e.statusHistory.at(-1)!.status,
-  version,
-  updatedAt: '2026-01-01T00:00:00.000Z',
-});
+  });
 
 describe('statusOnDate (pure)', () => {
   const key = 'CN:220102199003071234';
-  const resident = asStored(residentEnrollment(key));
-  const employee = asStored(employeeEnrollment(key));
+  const resident = asStored(resident2027(key));
+  const employee = asStored(employeeInArrears(key));
 
   it('covered, with the rules and reason of the cover period', () => {
     const s = statusOnDate([resident], '2027-05-01');
@@ -135,15 +78,7 @@ describe('statusOnDate (pure)', () => {
   it('of several enrollments, the one that covers the date answers', () => {
     const ended: Enrollment = {
       ...employee,
-      statusHistory: [
-        ...employee.statusHistory,
-        {
-          status: 'terminated',
-          from: '2027-01-01',
-          rules: [{ id: 'E-8', cites: 'JL26 Art.11' }],
-          reason: { zh: '转出', en: 'moved' },
-        },
-      ],
+      statusHistory: [...employee.statusHistory, terminated('2027-01-01', { zh: '转出', en: 'moved' })],
     };
     expect(statusOnDate([ended, resident], '2027-06-01')).toMatchObject({ enrollmentId: 'R-2027', covered: true });
     expect(statusOnDate([ended, resident], '2027-02-01')).toMatchObject({
@@ -164,8 +99,8 @@ describe('status as of a date, from DynamoDB Local', () => {
   beforeAll(async () => {
     local = await startDynamoDbLocal();
     store = new DynamoCaseStore({ client: local.client, tableName: local.tableName, observer: (e) => events.push(e) });
-    await store.createEnrollment(employeeEnrollment(key), staff);
-    await store.createEnrollment(residentEnrollment(key), staff);
+    await store.createEnrollment(employeeInArrears(key), staff);
+    await store.createEnrollment(resident2027(key), staff);
     // A long ledger in the same partition: the status read must not touch it.
     for (let y = 2020; y <= 2025; y++) {
       await store.intakeNotification(
@@ -225,15 +160,7 @@ describe('status as of a date, from DynamoDB Local', () => {
     await store.saveEnrollment(
       {
         ...e,
-        statusHistory: [
-          ...e.statusHistory,
-          {
-            status: 'terminated',
-            from: '2027-01-01',
-            rules: [{ id: 'E-8', cites: 'JL26 Art.11' }],
-            reason: { zh: '停保', en: 'stopped' },
-          },
-        ],
+        statusHistory: [...e.statusHistory, terminated('2027-01-01', { zh: '停保', en: 'stopped' })],
       },
       e.version,
       staff,

@@ -3,42 +3,18 @@
  * DynamoDB Local. Fee month 2026-09 unpaid (base 6,000.00), first unpaid day 2026-09-01, the window's
  * last day (day 90) 2026-11-29; the daily sweep starts the execution at 2026-10-01 00:05 CST.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { arrearsTimerTasks } from '#functions/tasks/arrears-timer/handler.js';
 import { buildArrearsTimerStateMachine } from '#infra/state-machines/arrears-timer.js';
-import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
-import { openUnpaidSeptember } from '../support/fixtures.js';
-import {
-  type Harness,
-  auditLines,
-  harness,
-  rearmOnto,
-  type SynthesizedWorkflow,
-  staff,
-  synthWorkflow,
-  uid,
-  validateAsl,
-} from './support.js';
+import { openUnpaidSeptember, paySeptember } from '../support/fixtures.js';
+import { auditLines, expectStandardDefinition, type Harness, rearmOnto, staff, useWorkflowSuite } from './support.js';
 
-let local: LocalDynamo;
-let wf: SynthesizedWorkflow;
-const counted: Array<{ path: string; total: number; states: string[] }> = [];
-
-beforeAll(async () => {
-  wf = synthWorkflow('functions/tasks/arrears-timer/handler.ts', (s, id, fn) =>
-    buildArrearsTimerStateMachine(s, id, { taskFunction: fn }),
-  );
-  local = await startDynamoDbLocal();
+const suite = useWorkflowSuite({
+  entry: 'functions/tasks/arrears-timer/handler.ts',
+  build: buildArrearsTimerStateMachine,
+  tasks: arrearsTimerTasks,
+  start: '2026-10-01T00:05:00+08:00',
 });
-afterAll(async () => {
-  await local?.stop();
-  console.log(
-    `arrears-timer transitions:\n${counted.map((c) => `  ${c.path}: ${c.total} (${c.states.join(' → ')})`).join('\n')}`,
-  );
-});
-
-const START = '2026-10-01T00:05:00+08:00';
-const newHarness = (start = START) => harness(local, wf, { start, tasks: arrearsTimerTasks });
 
 type Mode = 'unit' | 'flexible';
 
@@ -46,23 +22,8 @@ type Mode = 'unit' | 'flexible';
 const scenario = (h: Harness, mode: Mode) => openUnpaidSeptember(h.store, mode);
 
 /** A tax payment notification for 2026-09 into the ledger (what intake records before it resumes the case). */
-async function pay(h: Harness, identityKey: string, mode: Mode, paidAt: string, amount: number) {
-  const notificationId = uid('N');
-  await h.store.intakeNotification(
-    {
-      notificationId,
-      identityKey,
-      scheme: 'employee',
-      mode,
-      region: '220100',
-      payer: mode === 'unit' ? { kind: 'unit', id: 'U-220100-0001' } : { kind: 'person' },
-      paidAt,
-      periods: [{ feePeriod: '2026-09', base: 600_000, amount }],
-    },
-    { actor: { kind: 'system', component: 'intake' }, reason: 'tax payment notification' },
-  );
-  return notificationId;
-}
+const pay = (h: Harness, identityKey: string, mode: Mode, paidAt: string, amount: number) =>
+  paySeptember(h.store, identityKey, paidAt, amount, mode);
 
 /** Intake's part: the ledger holds the payment, then the token stored on the case is answered. */
 async function payAndResume(
@@ -97,18 +58,11 @@ const A4 = {
 
 describe('the synthesized definition', () => {
   it('is a Standard machine, logging ALL with X-Ray, JSONPath only, valid ASL, cdk-nag clean', () => {
-    const p = wf.resource.Properties!;
-    expect(p.StateMachineType).toBe('STANDARD');
-    expect(p.TracingConfiguration).toEqual({ Enabled: true });
-    expect(p.LoggingConfiguration).toMatchObject({ Level: 'ALL' });
-    const text = JSON.stringify(wf.definition);
-    expect(text).not.toMatch(/JSONata|"Assign"|"Arguments"|"Output"/);
-    expect(validateAsl(wf.definition)).toEqual({ isValid: true, errors: expect.any(String) });
-    expect(wf.nagFindings.filter((f) => f.includes('/Workflow/'))).toEqual([]);
+    expectStandardDefinition(suite.wf);
   });
 
   it('waits with the task token to the end of day 90 (TimeoutSecondsPath), retries store throttling, catches by name', () => {
-    const s = wf.definition.States;
+    const s = suite.wf.definition.States;
     expect(Object.keys(s).sort()).toEqual(
       [
         'AfterTimeout',
@@ -159,7 +113,7 @@ describe.each(['unit', 'flexible'] as const)('%s mode', (mode) => {
   ] as const)(
     'paid on %s: A-4, late fee, arrears period covered, cover restored the next day',
     async (label, paidAt, paidOn) => {
-      const h = newHarness();
+      const h = suite.harness();
       const s = await scenario(h, mode);
       const exec = await h.start(s.caseId);
       const { notificationId } = await payAndResume(h, s, mode, paidAt, A4[mode].principalFen);
@@ -200,9 +154,7 @@ describe.each(['unit', 'flexible'] as const)('%s mode', (mode) => {
       });
 
       expect(h.path(exec)).toEqual(['Open', 'AwaitPayment', 'Settle', 'IsSettled', 'Done']);
-      const t = h.transitions(exec);
-      expect(t.total).toBe(5);
-      counted.push({ path: `${mode}: paid on ${label}`, total: t.total, states: h.path(exec) });
+      suite.recordTransitions(h, `${mode}: paid on ${label}`, exec, 5);
     },
   );
 });
@@ -210,7 +162,7 @@ describe.each(['unit', 'flexible'] as const)('%s mode', (mode) => {
 // Unit: day 90 passes unpaid → A-5 wait for a backfill to the horizon (window + 180 days), then closed (A-7).
 describe('never paid', () => {
   it('unit (A-5, then A-7): waits for a backfill to 2027-05-28, then the case closes and tax pursues', async () => {
-    const h = newHarness();
+    const h = suite.harness();
     const s = await scenario(h, 'unit');
     const exec = await h.start(s.caseId);
     const first = await h.storedToken(s.caseId);
@@ -248,17 +200,11 @@ describe('never paid', () => {
       'AfterTimeout',
       'Done',
     ]);
-    const t = h.transitions(exec);
-    expect(t.total).toBe(8);
-    counted.push({
-      path: 'unit: never paid (A-5 backfill wait, then closed A-7)',
-      total: t.total,
-      states: h.path(exec),
-    });
+    suite.recordTransitions(h, 'unit: never paid (A-5 backfill wait, then closed A-7)', exec, 8);
   });
 
   it('flexible (A-6): backfill closed the day after day 90, the enrollment ends, the case lapses', async () => {
-    const h = newHarness();
+    const h = suite.harness();
     const s = await scenario(h, 'flexible');
     const exec = await h.start(s.caseId);
     await h.storedToken(s.caseId);
@@ -288,15 +234,13 @@ describe('never paid', () => {
       `${DAY91} case-saved:lapsed | A-6:`,
     ]);
     expect(h.path(exec)).toEqual(['Open', 'AwaitPayment', 'Timeout', 'AfterTimeout', 'Done']);
-    const t = h.transitions(exec);
-    expect(t.total).toBe(5);
-    counted.push({ path: 'flexible: never paid (A-6 lapse)', total: t.total, states: h.path(exec) });
+    suite.recordTransitions(h, 'flexible: never paid (A-6 lapse)', exec, 5);
   });
 });
 
 describe('payments that do not simply answer the wait', () => {
   it('unit, paid after day 90 during the backfill wait (A-5): years and account backfilled, cover after W-6', async () => {
-    const h = newHarness();
+    const h = suite.harness();
     const s = await scenario(h, 'unit');
     const exec = await h.start(s.caseId);
     const first = await h.storedToken(s.caseId);
@@ -330,13 +274,11 @@ describe('payments that do not simply answer the wait', () => {
       'IsSettled',
       'Done',
     ]);
-    const t = h.transitions(exec);
-    expect(t.total).toBe(8);
-    counted.push({ path: 'unit: paid 2026-12-10, after day 90 (A-5)', total: t.total, states: h.path(exec) });
+    suite.recordTransitions(h, 'unit: paid 2026-12-10, after day 90 (A-5)', exec, 8);
   });
 
   it('a payment already in the ledger before the token is stored: await-payment resumes at once (A-4)', async () => {
-    const h = newHarness();
+    const h = suite.harness();
     const s = await scenario(h, 'unit');
     // Paid at 00:02 on 2026-10-01, three minutes before the sweep opened the case.
     const notificationId = await pay(h, s.identityKey, 'unit', '2026-10-01T00:02:00+08:00', 54_000);
@@ -357,13 +299,11 @@ describe('payments that do not simply answer the wait', () => {
     expect(await h.store.statusOn(s.identityKey, '2026-09-15')).toMatchObject({ covered: true, status: 'normal' });
     expect(h.issued.map((t) => t.stateName)).toEqual(['AwaitPayment']);
     expect(h.path(exec)).toEqual(['Open', 'AwaitPayment', 'Settle', 'IsSettled', 'Done']);
-    const t = h.transitions(exec);
-    expect(t.total).toBe(5);
-    counted.push({ path: 'unit: paid before the token was stored', total: t.total, states: h.path(exec) });
+    suite.recordTransitions(h, 'unit: paid before the token was stored', exec, 5);
   });
 
   it('a short payment (settled: false) waits again to the same deadline; the top-up settles it (A-4)', async () => {
-    const h = newHarness();
+    const h = suite.harness();
     const s = await scenario(h, 'unit');
     const exec = await h.start(s.caseId);
     await payAndResume(h, s, 'unit', '2026-10-15T09:00:00+08:00', 40_000);
@@ -415,15 +355,13 @@ describe('payments that do not simply answer the wait', () => {
       'IsSettled',
       'Done',
     ]);
-    const t = h.transitions(exec);
-    expect(t.total).toBe(9);
-    counted.push({ path: 'unit: short payment, then the top-up', total: t.total, states: h.path(exec) });
+    suite.recordTransitions(h, 'unit: short payment, then the top-up', exec, 9);
   });
 });
 
 describe('task errors', () => {
   it('a case the tasks cannot work on ends in NeedsStaffReview; a missing case in Failed, with the task error', async () => {
-    const h = newHarness();
+    const h = suite.harness();
     const s = await scenario(h, 'unit');
     const c = await h.store.getCase(s.caseId);
     await h.store.saveCase({ ...c, data: { ...c.data, months: [] } }, c.version, staff); // no months: Case.DataInvalid
@@ -444,7 +382,7 @@ describe('task errors', () => {
 
 describe('re-armed after a restart (shared/app/workflows/rearm.ts)', () => {
   it('unit, in the A-5 backfill wait: the fresh execution waits to the same horizon (2027-05-28), then closes (A-7)', async () => {
-    const before = newHarness();
+    const before = suite.harness();
     const s = await scenario(before, 'unit');
     await before.start(s.caseId);
     const first = await before.storedToken(s.caseId);
@@ -452,7 +390,7 @@ describe('re-armed after a restart (shared/app/workflows/rearm.ts)', () => {
     const lost = await before.storedToken(s.caseId, first);
     before.sfn.dispose();
 
-    const after = newHarness('2027-01-10T09:00:00+08:00');
+    const after = suite.harness('2027-01-10T09:00:00+08:00');
     const exec = (await rearmOnto(after, 'arrears-timer', '220100', [s.caseId])).get(s.caseId)!;
     await after.storedToken(s.caseId, lost);
     expect(await after.store.getCase(s.caseId)).toMatchObject({
@@ -468,14 +406,14 @@ describe('re-armed after a restart (shared/app/workflows/rearm.ts)', () => {
   });
 
   it('flexible, paid while the system was down (day 60): the re-armed wait finds the payment and settles (A-4)', async () => {
-    const before = newHarness();
+    const before = suite.harness();
     const s = await scenario(before, 'flexible');
     await before.start(s.caseId);
     const lost = await before.storedToken(s.caseId);
     before.sfn.dispose();
     await pay(before, s.identityKey, 'flexible', '2026-10-30T10:00:00+08:00', 54_000);
 
-    const after = newHarness('2026-10-31T09:00:00+08:00');
+    const after = suite.harness('2026-10-31T09:00:00+08:00');
     const exec = (await rearmOnto(after, 'arrears-timer', '220100', [s.caseId])).get(s.caseId)!;
     expect(await after.finish(exec)).toEqual({ status: 'SUCCEEDED' });
     const c = await after.store.getCase(s.caseId);

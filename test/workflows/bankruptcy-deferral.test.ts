@@ -4,118 +4,30 @@
  * agreement on 2026-09-28, to end on 2026-12-31; each employee owes 2026-09 and 2026-10 on a 5,000.00 base
  * (425.00 a month). Intake resumes the execution on a unit payment; staff resume it with a court ruling.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bankruptcyDeferralTasks } from '#functions/tasks/bankruptcy-deferral/handler.js';
 import { buildBankruptcyDeferralStateMachine } from '#infra/state-machines/bankruptcy-deferral.js';
 import { b4ArrearsCaseId } from '#app/workflows/bankruptcy-deferral.js';
-import type { EnrollmentInput } from '#store/model.js';
-import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
-import {
-  auditLines,
-  type Harness,
-  harness,
-  newIdentityKey,
-  type SynthesizedWorkflow,
-  staff,
-  synthWorkflow,
-  uid,
-  validateAsl,
-} from './support.js';
+import { openBankruptcyDeferral, payDeferredMonth } from '../support/fixtures.js';
+import { auditLines, type Harness, newIdentityKey, staff, uid, useWorkflowSuite, validateAsl } from './support.js';
 
-let local: LocalDynamo;
-let wf: SynthesizedWorkflow;
-
-beforeAll(async () => {
-  local = await startDynamoDbLocal();
-  wf = synthWorkflow('functions/tasks/bankruptcy-deferral/handler.ts', (scope, id, fn) =>
-    buildBankruptcyDeferralStateMachine(scope, id, { taskFunction: fn }),
-  );
+const suite = useWorkflowSuite({
+  entry: 'functions/tasks/bankruptcy-deferral/handler.ts',
+  build: buildBankruptcyDeferralStateMachine,
+  tasks: bankruptcyDeferralTasks,
+  start: '2026-11-10T09:00:00+08:00',
 });
-afterAll(() => local?.stop());
 
 const transitions: Record<string, number> = {};
 afterAll(() => console.info('bankruptcy-deferral transitions per path', transitions));
 
-const MONTHS = [
-  { feeMonth: '2026-09', baseFen: 500_000, paidFen: 0 },
-  { feeMonth: '2026-10', baseFen: 500_000, paidFen: 0 },
-];
-
-function enrollment(identityKey: string, unitId: string): EnrollmentInput {
-  return {
-    enrollmentId: 'E1',
-    identityKey,
-    scheme: 'employee',
-    mode: 'unit',
-    region: '220200',
-    unitId,
-    enrolledOn: '2020-01-01',
-    statusHistory: [
-      {
-        status: 'normal',
-        from: '2020-01-01',
-        rules: [{ id: 'E-1', cites: 'JL26 Art.4' }],
-        reason: { zh: '单位参保', en: 'enrolled by the unit' },
-      },
-    ],
-    coverPeriods: [
-      {
-        start: '2020-01-01',
-        end: null,
-        rules: [{ id: 'W-4', cites: 'JL26 Art.10, Art.20' }],
-        reason: { zh: '按月足额缴费', en: 'months paid on time' },
-      },
-    ],
-  };
-}
-
-/** The unit's employees enrolled, and the deferral case as the staff API opens it. */
-async function unitInBankruptcy(h: Harness, employees: string[], opts: { taxConfirmed?: boolean } = {}) {
-  const unitId = uid('U-220200');
-  for (const k of employees) await h.store.createEnrollment(enrollment(k, unitId), staff);
-  const caseId = uid('bankruptcy');
-  await h.store.openCase(
-    {
-      caseId,
-      caseType: 'bankruptcy-deferral',
-      region: '220200',
-      subject: { kind: 'unit', unitId },
-      state: 'opened',
-      openedOn: '2026-11-10',
-      wait: null,
-      taskToken: null,
-      data: {
-        unitId,
-        filedOn: '2026-09-15',
-        taxConfirmed: opts.taxConfirmed ?? true,
-        agreementFiledOn: '2026-09-28',
-        agreementEndsOn: '2026-12-31',
-        employees: employees.map((identityKey) => ({ identityKey, enrollmentId: 'E1', months: MONTHS })),
-      },
-    },
-    staff,
-  );
-  return { caseId, unitId };
-}
+/** The unit's employees enrolled, and the deferral case as the staff API opens it on 2026-11-10. */
+const unitInBankruptcy = (h: Harness, employees: string[], opts: { taxConfirmed?: boolean } = {}) =>
+  openBankruptcyDeferral(h.store, employees, { ...opts, unitId: uid('U-220200'), openedOn: '2026-11-10' });
 
 /** Intake: the unit's payment for one employee and month goes to the ledger… */
-async function pay(h: Harness, identityKey: string, unitId: string, feeMonth: string, paidAt: string) {
-  const notificationId = uid('N');
-  await h.store.intakeNotification(
-    {
-      notificationId,
-      identityKey,
-      scheme: 'employee',
-      mode: 'unit',
-      region: '220200',
-      payer: { kind: 'unit', id: unitId },
-      paidAt,
-      periods: [{ feePeriod: feeMonth, base: 500_000, amount: 42_500 }],
-    },
-    staff,
-  );
-  return notificationId;
-}
+const pay = (h: Harness, identityKey: string, unitId: string, feeMonth: string, paidAt: string) =>
+  payDeferredMonth(h.store, identityKey, unitId, feeMonth, paidAt);
 
 /** …and resumes the deferral execution waiting on the case, with the token stored there. */
 async function resumeAsIntake(h: Harness, caseId: string, token: string, notificationId: string) {
@@ -123,20 +35,18 @@ async function resumeAsIntake(h: Harness, caseId: string, token: string, notific
   expect(await h.deps.callbacks!.succeed(token, { event: 'payment', notificationId })).toBe('resumed');
 }
 
-const start = '2026-11-10T09:00:00+08:00';
-
 describe('the definition', () => {
   it('is valid ASL, JSONPath only, Standard, logs ALL with X-Ray on, cdk-nag clean', () => {
-    expect(validateAsl(wf.definition)).toEqual({ isValid: true, errors: expect.any(String) });
+    expect(validateAsl(suite.wf.definition)).toEqual({ isValid: true, errors: expect.any(String) });
     // The state machine and its role are clean (the function's own findings are suppressed by the system stack).
-    expect(wf.nagFindings.filter((f) => !f.startsWith('/WorkflowTest/Tasks/'))).toEqual([]);
-    expect(JSON.stringify(wf.definition)).not.toMatch(/JSONata|"Assign"|"Arguments"|"Output"/);
-    expect(wf.resource.Properties).toMatchObject({
+    expect(suite.wf.nagFindings.filter((f) => !f.startsWith('/WorkflowTest/Tasks/'))).toEqual([]);
+    expect(JSON.stringify(suite.wf.definition)).not.toMatch(/JSONata|"Assign"|"Arguments"|"Output"/);
+    expect(suite.wf.resource.Properties).toMatchObject({
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: { Level: 'ALL' },
     });
-    expect(wf.definition.States.AwaitSettlement).toMatchObject({
+    expect(suite.wf.definition.States.AwaitSettlement).toMatchObject({
       Resource: expect.stringMatching(/:states:::lambda:invoke\.waitForTaskToken$/),
       TimeoutSecondsPath: '$.filed.timeoutSeconds',
       Parameters: { Payload: { task: 'await-settlement', 'taskToken.$': '$$.Task.Token' } },
@@ -146,7 +56,7 @@ describe('the definition', () => {
 
 describe('bankruptcy deferral', () => {
   it('paid in full in two settlements (B-1, B-2): held credits released at once, no arrears', async () => {
-    const h = harness(local, wf, { start, tasks: bankruptcyDeferralTasks });
+    const h = suite.harness();
     const a = newIdentityKey('19700101');
     const b = newIdentityKey('19700102');
     const u = await unitInBankruptcy(h, [a, b]);
@@ -216,7 +126,7 @@ describe('bankruptcy deferral', () => {
   });
 
   it('ends unpaid on 2026-12-31 (B-4): an arrears case and timer per unpaid employee from 2027-01-01', async () => {
-    const h = harness(local, wf, { start, tasks: bankruptcyDeferralTasks });
+    const h = suite.harness();
     const paid = newIdentityKey('19710101');
     const half = newIdentityKey('19710102');
     const none = newIdentityKey('19710103');
@@ -280,7 +190,7 @@ describe('bankruptcy deferral', () => {
   });
 
   it('a court ruling ends it early (staff resume it): arrears from the day after the ruling', async () => {
-    const h = harness(local, wf, { start, tasks: bankruptcyDeferralTasks });
+    const h = suite.harness();
     const half = newIdentityKey('19720101');
     const none = newIdentityKey('19720102');
     const u = await unitInBankruptcy(h, [half, none]);
@@ -322,7 +232,7 @@ describe('bankruptcy deferral', () => {
   });
 
   it('not in force (tax did not confirm): closed at once, ordinary arrears apply', async () => {
-    const h = harness(local, wf, { start, tasks: bankruptcyDeferralTasks });
+    const h = suite.harness();
     const u = await unitInBankruptcy(h, [newIdentityKey('19730101')], { taxConfirmed: false });
     const exec = await h.start(u.caseId);
     expect(await h.finish(exec)).toEqual({ status: 'SUCCEEDED' });
@@ -333,7 +243,7 @@ describe('bankruptcy deferral', () => {
   });
 
   it('a missing case fails the execution (Case.NotFound → Failed)', async () => {
-    const h = harness(local, wf, { start, tasks: bankruptcyDeferralTasks });
+    const h = suite.harness();
     const exec = await h.start(uid('no-such-case'));
     expect(await h.finish(exec)).toMatchObject({ status: 'FAILED', error: 'Case.NotFound' });
     transitions['case missing'] = h.transitions(exec).total;

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectionWindowTasks } from '#functions/tasks/collection-window/handler.js';
-import { logger } from '#functions/tasks/lib/task.js';
 import {
   type ExecutionDescription,
   type Json,
@@ -30,12 +29,10 @@ import { todayCst } from '#domain/calendar.js';
 import type { WorkflowStore } from '#store/case-store.js';
 import { ThrottledError } from '#store/errors.js';
 import type { ChangeContext } from '#store/model.js';
-import { DynamoWorkflowStore } from '#store/workflow-store.js';
-import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
+import type { DynamoWorkflowStore } from '#store/workflow-store.js';
+import { storeOn } from '../support/workflow-suite.js';
 import { type Resident, residents, writeRoster } from './fixtures/roster.js';
-import { type SynthesizedWorkflow, synthWorkflow, validateAsl } from './support.js';
-
-logger.setLogLevel('SILENT');
+import { useWorkflowSuite, validateAsl } from './support.js';
 
 const BUCKET = 'jl-collection-data';
 const OPENING = '2026-09-30T16:01:00Z'; // 2026-10-01 00:01 CST, when the scheduler starts the executions
@@ -44,31 +41,28 @@ const intake: ChangeContext = {
   reason: 'tax payment notification (test)',
 };
 
-let local: LocalDynamo;
 let s3Root: string;
-let synth: SynthesizedWorkflow;
-let bucketId: string;
 
 /** The handlers' clock port on the local runtime's clock, so tasks and timers share one time. */
 const clockOn = (source: VirtualClock): Clock => ({ now: () => source.now(), today: () => todayCst(source.now()) });
 
-beforeAll(async () => {
-  local = await startDynamoDbLocal();
-  s3Root = await mkdtemp(join(tmpdir(), 'collection-window-s3-'));
-  synth = synthWorkflow('functions/tasks/collection-window/handler.ts', (scope, id, fn) =>
+const suite = useWorkflowSuite({
+  entry: 'functions/tasks/collection-window/handler.ts',
+  build: (scope, id, props) =>
     buildCollectionWindowStateMachine(scope, id, {
-      taskFunction: fn,
+      ...props,
       bucket: new Bucket(scope, 'Data', {
         encryption: BucketEncryption.S3_MANAGED,
         enforceSSL: true,
         blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       }),
     }),
-  );
-  bucketId = Object.entries(synth.template.Resources ?? {}).find(([, r]) => r.Type === 'AWS::S3::Bucket')![0];
+});
+
+beforeAll(async () => {
+  s3Root = await mkdtemp(join(tmpdir(), 'collection-window-s3-'));
 });
 afterAll(async () => {
-  await local?.stop();
   if (s3Root) await rm(s3Root, { recursive: true, force: true });
 });
 
@@ -87,13 +81,9 @@ const putObject: TaskFunction = async (params) => {
  */
 async function setUp(table: string, wrap: (s: DynamoWorkflowStore) => WorkflowStore = (s) => s) {
   const clock = new VirtualClock({ start: OPENING });
-  const tableName = await local.newTable(table);
-  const store = new DynamoWorkflowStore({
-    client: local.client,
-    tableName,
-    retry: { maxAttempts: 5, baseDelayMs: 2, maxDelayMs: 20 },
-    now: () => new Date(clock.now()),
-  });
+  const synth = suite.wf;
+  const store = storeOn(suite.local, () => new Date(clock.now()), await suite.local.newTable(table));
+  const bucketId = Object.entries(synth.template.Resources ?? {}).find(([, r]) => r.Type === 'AWS::S3::Bucket')![0];
   const { handler } = collectionWindowTasks({ store: wrap(store), clock: clockOn(clock) });
   const sfn = new LocalStepFunctions({ clock, s3Root });
   sfn.createStateMachineFromTemplate(synth.template, synth.stateMachineId, {
@@ -138,17 +128,17 @@ async function mapResults(details: { Bucket: string; Key: string }) {
 
 describe('the definition', () => {
   it('is valid ASL (asl-validator), JSONPath only, logs ALL with X-Ray on, cdk-nag clean', () => {
-    expect(validateAsl(synth.definition)).toMatchObject({ isValid: true });
-    expect(JSON.stringify(synth.definition)).not.toMatch(/JSONata|"Assign"|"Arguments"|"Output"/);
+    expect(validateAsl(suite.wf.definition)).toMatchObject({ isValid: true });
+    expect(JSON.stringify(suite.wf.definition)).not.toMatch(/JSONata|"Assign"|"Arguments"|"Output"/);
     // The machine, its role and bucket grants are clean (the function's and the bucket's own findings are the
     // system stack's: this bucket stands for the one it creates).
-    expect(synth.nagFindings.filter((f) => !/^\/WorkflowTest\/(Tasks|Data)\//.test(f))).toEqual([]);
-    expect(synth.resource.Properties).toMatchObject({
+    expect(suite.wf.nagFindings.filter((f) => !/^\/WorkflowTest\/(Tasks|Data)\//.test(f))).toEqual([]);
+    expect(suite.wf.resource.Properties).toMatchObject({
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
     });
-    const states = synth.definition.States as Record<string, Record<string, unknown>>;
+    const states = suite.wf.definition.States as Record<string, Record<string, unknown>>;
     for (const name of ['CreateRenewals', 'LapseUnpaid']) {
       expect(states[name]).toMatchObject({
         Type: 'Map',
@@ -441,7 +431,7 @@ describe('the 2027 window of Changchun and Jilin City', () => {
     const rt = await setUp('cw-bad-input');
     const done: ExecutionDescription = await (
       await rt.sfn.startExecution({
-        stateMachine: synth.stateMachineId,
+        stateMachine: suite.wf.stateMachineId,
         name: 'collection-window-999999-2027',
         input: { region: '999999', feeYear: 2027, roster: { bucket: BUCKET, key: 'rosters/none.jsonl' } },
       })

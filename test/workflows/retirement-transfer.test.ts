@@ -4,84 +4,29 @@
  * month), unit mode in Jilin City: with 12 deemed years and 16 local combined years he is 2 years short
  * (options: keep paying, a lump sum of 11,473.92, resident insurance); with 14 deemed years he has 30.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bankruptcyDeferralTasks } from '#functions/tasks/bankruptcy-deferral/handler.js';
 import { retirementTransferTasks } from '#functions/tasks/retirement-transfer/handler.js';
 import { buildRetirementTransferStateMachine } from '#infra/state-machines/retirement-transfer.js';
-import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
+import { openBankruptcyDeferral, openRetirementApplication, payDeferredMonth } from '../support/fixtures.js';
 import {
   auditLines,
+  expectStandardDefinition,
   type Harness,
-  harness,
   newIdentityKey,
   rearmOnto,
-  type SynthesizedWorkflow,
-  staff,
-  synthWorkflow,
   uid,
-  validateAsl,
+  useWorkflowSuite,
 } from './support.js';
 
-let local: LocalDynamo;
-let wf: SynthesizedWorkflow;
-const counted: Array<{ path: string; total: number; states: string[] }> = [];
-
-beforeAll(async () => {
-  wf = synthWorkflow('functions/tasks/retirement-transfer/handler.ts', (s, id, fn) =>
-    buildRetirementTransferStateMachine(s, id, { taskFunction: fn }),
-  );
-  local = await startDynamoDbLocal();
-});
-afterAll(async () => {
-  await local?.stop();
-  console.log(
-    `retirement-transfer transitions:\n${counted.map((c) => `  ${c.path}: ${c.total} (${c.states.join(' → ')})`).join('\n')}`,
-  );
+const suite = useWorkflowSuite({
+  entry: 'functions/tasks/retirement-transfer/handler.ts',
+  build: buildRetirementTransferStateMachine,
+  tasks: retirementTransferTasks,
+  start: '2026-04-20T10:00:00+08:00',
 });
 
-const OPENED = '2026-04-20T10:00:00+08:00';
 const T0 = '2026-04-20T02:00:00.000Z';
-const newHarness = (start = OPENED) => harness(local, wf, { start, tasks: retirementTransferTasks });
-
-async function application(
-  h: Harness,
-  opts: { deemedMonths?: number; unitId?: string; openedOn?: string; identityKey?: string } = {},
-) {
-  const identityKey = opts.identityKey ?? newIdentityKey('19650310');
-  const caseId = uid('retire');
-  await h.store.openCase(
-    {
-      caseId,
-      caseType: 'retirement-transfer',
-      region: '220200',
-      subject: { kind: 'person', identityKey },
-      state: 'opened',
-      openedOn: opts.openedOn ?? '2026-04-20',
-      wait: null,
-      taskToken: null,
-      data: {
-        identityKey,
-        ...(opts.unitId ? { unitId: opts.unitId } : {}),
-        facts: {
-          sex: 'male',
-          birthDate: '1965-03-10',
-          mode: 'unit',
-          record: { deemedMonths: opts.deemedMonths ?? 144, outOfProvinceMonths: 0, localCombinedMonths: 192 },
-        },
-      },
-    },
-    staff,
-  );
-  return { caseId, identityKey };
-}
-
-function record(h: Harness, path: string, exec: Parameters<Harness['path']>[0], total: number) {
-  const states = h.path(exec);
-  const t = h.transitions(exec);
-  expect(t.total).toBe(total);
-  counted.push({ path, total: t.total, states });
-}
-
 const SHORT_EVALUATION = {
   processedOn: '2026-04-20',
   eligibleNow: false,
@@ -95,17 +40,11 @@ const SHORT_EVALUATION = {
 
 describe('the synthesized definition', () => {
   it('is a Standard machine, logging ALL with X-Ray, JSONPath only, valid ASL, cdk-nag clean', () => {
-    const p = wf.resource.Properties!;
-    expect(p.StateMachineType).toBe('STANDARD');
-    expect(p.TracingConfiguration).toEqual({ Enabled: true });
-    expect(p.LoggingConfiguration).toMatchObject({ Level: 'ALL' });
-    expect(JSON.stringify(wf.definition)).not.toMatch(/JSONata|"Assign"|"Arguments"|"Output"/);
-    expect(validateAsl(wf.definition)).toEqual({ isValid: true, errors: expect.any(String) });
-    expect(wf.nagFindings.filter((f) => f.includes('/Workflow/'))).toEqual([]);
+    expectStandardDefinition(suite.wf);
   });
 
   it('waits for the choice and the lump sum with the token and TimeoutSecondsPath; a choice not offered waits again', () => {
-    const s = wf.definition.States;
+    const s = suite.wf.definition.States;
     for (const name of ['AwaitChoice', 'AwaitPayment'])
       expect(s[name]).toMatchObject({
         Resource: expect.stringMatching(/:states:::lambda:invoke\.waitForTaskToken$/),
@@ -131,70 +70,9 @@ describe('the synthesized definition', () => {
  * 5,000.00 base (425.00 a month): the deferral is filed (B-1) on 2026-11-10, when he applies.
  */
 async function employeeUnderDeferral() {
-  const h = newHarness('2026-11-10T09:00:00+08:00');
+  const h = suite.harness('2026-11-10T09:00:00+08:00');
   const identityKey = newIdentityKey('19650310');
-  const unitId = uid('U');
-  await h.store.createEnrollment(
-    {
-      enrollmentId: 'E1',
-      identityKey,
-      scheme: 'employee',
-      mode: 'unit',
-      region: '220200',
-      unitId,
-      enrolledOn: '2020-01-01',
-      statusHistory: [
-        {
-          status: 'normal',
-          from: '2020-01-01',
-          rules: [{ id: 'E-1', cites: 'JL26 Art.4' }],
-          reason: { zh: '单位参保', en: 'enrolled by the unit' },
-        },
-      ],
-      coverPeriods: [
-        {
-          start: '2020-01-01',
-          end: null,
-          rules: [{ id: 'W-4', cites: 'JL26 Art.10, Art.20' }],
-          reason: { zh: '按月足额缴费', en: 'months paid on time' },
-        },
-      ],
-    },
-    staff,
-  );
-  // The unit filed for bankruptcy on 2026-09-15, its deferral agreement on 2026-09-28 (to 2026-12-31):
-  // 2026-09 and 2026-10 unpaid on a 5,000.00 base, 425.00 a month.
-  const deferral = uid('bankruptcy');
-  await h.store.openCase(
-    {
-      caseId: deferral,
-      caseType: 'bankruptcy-deferral',
-      region: '220200',
-      subject: { kind: 'unit', unitId },
-      state: 'opened',
-      openedOn: '2026-09-28',
-      wait: null,
-      taskToken: null,
-      data: {
-        unitId,
-        filedOn: '2026-09-15',
-        taxConfirmed: true,
-        agreementFiledOn: '2026-09-28',
-        agreementEndsOn: '2026-12-31',
-        employees: [
-          {
-            identityKey,
-            enrollmentId: 'E1',
-            months: [
-              { feeMonth: '2026-09', baseFen: 500_000, paidFen: 0 },
-              { feeMonth: '2026-10', baseFen: 500_000, paidFen: 0 },
-            ],
-          },
-        ],
-      },
-    },
-    staff,
-  );
+  const { caseId: deferral, unitId } = await openBankruptcyDeferral(h.store, [identityKey]);
   const bankruptcy = bankruptcyDeferralTasks(h.deps);
   await bankruptcy.file({ caseId: deferral });
   return { h, identityKey, unitId, deferral, bankruptcy };
@@ -204,25 +82,13 @@ async function employeeUnderDeferral() {
 async function payDues(h: Harness, identityKey: string, unitId: string) {
   await h.advanceTo('2026-11-25T10:00:00+08:00');
   for (const feeMonth of ['2026-09', '2026-10'])
-    await h.store.intakeNotification(
-      {
-        notificationId: uid('N'),
-        identityKey,
-        scheme: 'employee',
-        mode: 'unit',
-        region: '220200',
-        payer: { kind: 'unit', id: unitId },
-        paidAt: '2026-11-25T10:00:00+08:00',
-        periods: [{ feePeriod: feeMonth, base: 500_000, amount: 42_500 }],
-      },
-      staff,
-    );
+    await payDeferredMonth(h.store, identityKey, unitId, feeMonth, '2026-11-25T10:00:00+08:00');
 }
 
 describe('paths', () => {
   it('eligible at once (30 years): the transfer completes on the processing day', async () => {
-    const h = newHarness();
-    const a = await application(h, { deemedMonths: 168 });
+    const h = suite.harness();
+    const a = await openRetirementApplication(h.store, { deemedMonths: 168 });
     const exec = await h.start(a.caseId);
     expect(await h.finish(exec)).toEqual({ status: 'SUCCEEDED' });
     const c = await h.store.getCase(a.caseId);
@@ -236,12 +102,12 @@ describe('paths', () => {
       `${T0} case-saved:completed | R-1:`,
     ]);
     expect(h.path(exec)).toEqual(['Evaluate', 'EvaluateNext', 'Done']);
-    record(h, 'eligible at once', exec, 3);
+    suite.recordTransitions(h, 'eligible at once', exec, 3);
   });
 
   it('short → lump sum chosen → paid 2026-05-06 → the account credited 2,868.48 once (R-7)', async () => {
-    const h = newHarness();
-    const a = await application(h);
+    const h = suite.harness();
+    const a = await openRetirementApplication(h.store);
     const exec = await h.start(a.caseId);
     const choiceToken = await h.storedToken(a.caseId);
     const waiting = await h.store.getCase(a.caseId);
@@ -300,15 +166,15 @@ describe('paths', () => {
       'AwaitPayment',
       'CreditAccount',
     ]);
-    record(h, 'short → lump sum → paid → credited once', exec, 7);
+    suite.recordTransitions(h, 'short → lump sum → paid → credited once', exec, 7);
   });
 
   it.each([
     ['resident', 'short → resident insurance chosen'],
     ['continue-paying', 'short → keep paying'],
   ] as const)('short → %s chosen: the application completes with that choice', async (choice, label) => {
-    const h = newHarness();
-    const a = await application(h);
+    const h = suite.harness();
+    const a = await openRetirementApplication(h.store);
     const exec = await h.start(a.caseId);
     const token = await h.storedToken(a.caseId);
     await h.advanceTo('2026-05-12T09:30:00+08:00');
@@ -325,12 +191,12 @@ describe('paths', () => {
       '2026-05-12T01:30:00.000Z case-saved:completed | R-4:',
     ]);
     expect(h.path(exec)).toEqual(['Evaluate', 'EvaluateNext', 'AwaitChoice', 'RecordChoice', 'ChoiceNext', 'Done']);
-    record(h, label, exec, 6);
+    suite.recordTransitions(h, label, exec, 6);
   });
 
   it('no choice by the end of 2026-06-19 (60 days): the application lapses', async () => {
-    const h = newHarness();
-    const a = await application(h);
+    const h = suite.harness();
+    const a = await openRetirementApplication(h.store);
     const exec = await h.start(a.caseId);
     await h.storedToken(a.caseId);
     await h.advanceTo('2026-06-19T23:59:59+08:00');
@@ -350,12 +216,12 @@ describe('paths', () => {
       '2026-06-19T16:00:00.000Z case-saved:lapsed | no choice by',
     ]);
     expect(h.path(exec)).toEqual(['Evaluate', 'EvaluateNext', 'AwaitChoice', 'Expire']);
-    record(h, 'choice never made (expire)', exec, 4);
+    suite.recordTransitions(h, 'choice never made (expire)', exec, 4);
   });
 
   it('lump sum chosen but not paid by the end of 2026-05-21: the application lapses', async () => {
-    const h = newHarness();
-    const a = await application(h);
+    const h = suite.harness();
+    const a = await openRetirementApplication(h.store);
     const exec = await h.start(a.caseId);
     const token = await h.storedToken(a.caseId);
     await h.advanceTo('2026-04-21T10:00:00+08:00');
@@ -375,12 +241,12 @@ describe('paths', () => {
       'AwaitPayment',
       'Expire',
     ]);
-    record(h, 'lump sum never paid (expire)', exec, 7);
+    suite.recordTransitions(h, 'lump sum never paid (expire)', exec, 7);
   });
 
   it('a choice that was not offered waits again, to the same deadline', async () => {
-    const h = newHarness();
-    const a = await application(h);
+    const h = suite.harness();
+    const a = await openRetirementApplication(h.store);
     const exec = await h.start(a.caseId);
     const first = await h.storedToken(a.caseId);
     await h.advanceTo('2026-05-01T10:00:00+08:00');
@@ -404,13 +270,18 @@ describe('paths', () => {
       'ChoiceNext',
       'Done',
     ]);
-    record(h, 'a choice not offered, then resident', exec, 10);
+    suite.recordTransitions(h, 'a choice not offered, then resident', exec, 10);
   });
 
   it('blocked by B-3 while the employer’s deferral is in force with 850.00 due, then the dues paid: transferred', async () => {
     const { h, identityKey, unitId, deferral, bankruptcy } = await employeeUnderDeferral();
 
-    const a = await application(h, { deemedMonths: 168, unitId, openedOn: '2026-11-10', identityKey });
+    const a = await openRetirementApplication(h.store, {
+      deemedMonths: 168,
+      unitId,
+      openedOn: '2026-11-10',
+      identityKey,
+    });
     const exec = await h.start(a.caseId);
     await h.storedToken(a.caseId);
     const blocked = await h.store.getCase(a.caseId);
@@ -440,12 +311,17 @@ describe('paths', () => {
       '2026-11-25T04:00:00.000Z case-saved:completed | R-1:',
     ]);
     expect(h.path(exec)).toEqual(['Evaluate', 'EvaluateNext', 'AwaitDues', 'Evaluate', 'EvaluateNext', 'Done']);
-    record(h, 'blocked by B-3, then the dues paid', exec, 6);
+    suite.recordTransitions(h, 'blocked by B-3, then the dues paid', exec, 6);
   });
 
   it('blocked by B-3, the resumption lost (no token when the deferral settled): the 30-day re-check transfers', async () => {
     const { h, identityKey, unitId, deferral } = await employeeUnderDeferral();
-    const a = await application(h, { deemedMonths: 168, unitId, openedOn: '2026-11-10', identityKey });
+    const a = await openRetirementApplication(h.store, {
+      deemedMonths: 168,
+      unitId,
+      openedOn: '2026-11-10',
+      identityKey,
+    });
     const exec = await h.start(a.caseId);
     await h.storedToken(a.caseId);
     await payDues(h, identityKey, unitId);
@@ -466,14 +342,14 @@ describe('paths', () => {
       data: { transferredOn: '2026-12-10', evaluation: { eligibleNow: true, blockedBy: null } },
     });
     expect(h.path(exec)).toEqual(['Evaluate', 'EvaluateNext', 'AwaitDues', 'Evaluate', 'EvaluateNext', 'Done']);
-    record(h, 'blocked by B-3, resumption lost, re-checked after 30 days', exec, 6);
+    suite.recordTransitions(h, 'blocked by B-3, resumption lost, re-checked after 30 days', exec, 6);
   });
 });
 
 describe('re-armed after a restart (shared/app/workflows/rearm.ts)', () => {
   it('waiting for the lump sum: a fresh execution goes straight to AwaitPayment, and the payment credits the account once', async () => {
-    const before = newHarness();
-    const a = await application(before);
+    const before = suite.harness();
+    const a = await openRetirementApplication(before.store);
     await before.start(a.caseId);
     const choiceToken = await before.storedToken(a.caseId);
     await before.advanceTo('2026-04-21T10:00:00+08:00');
@@ -481,7 +357,7 @@ describe('re-armed after a restart (shared/app/workflows/rearm.ts)', () => {
     const lostToken = await before.storedToken(a.caseId, choiceToken);
     before.sfn.dispose(); // the system stops: its executions are gone, the case stays in the store
 
-    const after = newHarness('2026-04-25T09:00:00+08:00');
+    const after = suite.harness('2026-04-25T09:00:00+08:00');
     const exec = (await rearmOnto(after, 'retirement-transfer', '220200', [a.caseId])).get(a.caseId)!;
     const token = await after.storedToken(a.caseId, lostToken);
     expect(await after.store.getCase(a.caseId)).toMatchObject({
@@ -495,17 +371,17 @@ describe('re-armed after a restart (shared/app/workflows/rearm.ts)', () => {
     expect(c).toMatchObject({ state: 'completed', closedOn: '2026-05-06' });
     expect(c.data).toMatchObject({ accountCredit: { fen: 286_848, creditedOn: '2026-05-06' } });
     expect(after.path(exec)).toEqual(['Evaluate', 'EvaluateNext', 'AwaitPayment', 'CreditAccount']);
-    record(after, 're-armed waiting for the lump sum, then paid', exec, 4);
+    suite.recordTransitions(after, 're-armed waiting for the lump sum, then paid', exec, 4);
   });
 
   it('no choice by the deadline, though re-armed in between: the re-armed wait keeps the 60-day deadline', async () => {
-    const before = newHarness();
-    const a = await application(before);
+    const before = suite.harness();
+    const a = await openRetirementApplication(before.store);
     await before.start(a.caseId);
     const lostToken = await before.storedToken(a.caseId);
     before.sfn.dispose();
 
-    const after = newHarness('2026-05-30T09:00:00+08:00');
+    const after = suite.harness('2026-05-30T09:00:00+08:00');
     const exec = (await rearmOnto(after, 'retirement-transfer', '220200', [a.caseId])).get(a.caseId)!;
     await after.storedToken(a.caseId, lostToken);
     await after.advanceTo('2026-06-19T23:59:59+08:00');

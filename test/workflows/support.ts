@@ -4,8 +4,13 @@
  * synthesized template, and run it with the local adapter on a VirtualClock, the task Lambda bound to the
  * REAL handler code with its store on DynamoDB Local and its clock and callback port on the adapter.
  *
- *   const wf = synthWorkflow('functions/tasks/arrears-timer/handler.ts', (s, id, fn) => buildX(s, id, { taskFunction: fn }));
- *   const h = harness(local, wf, { start: '2026-10-01T00:05:00+08:00', tasks: arrearsTimerTasks });
+ *   const suite = useWorkflowSuite({                     // beforeAll: synthesize, start DynamoDB Local; afterAll: stop
+ *     entry: 'functions/tasks/arrears-timer/handler.ts',
+ *     build: buildArrearsTimerStateMachine,
+ *     tasks: arrearsTimerTasks,
+ *     start: '2026-10-01T00:05:00+08:00',
+ *   });
+ *   const h = suite.harness();                           // in a test: a fresh runtime on the suite's definition
  *   const exec = await h.start(caseId);
  *   const token = await h.storedToken(caseId);           // the token the callback task stored on the case
  *   await h.advanceTo('2026-11-30T00:00:00+08:00');      // timers on the way fire, the run settles
@@ -40,8 +45,9 @@ import type { WorkflowDeps } from '#app/workflows/common.js';
 import { rearmOpenCases } from '#app/workflows/rearm.js';
 import { todayCst } from '#domain/calendar.js';
 import type { AuditRecord } from '#store/model.js';
-import { DynamoWorkflowStore } from '#store/workflow-store.js';
+import type { DynamoWorkflowStore } from '#store/workflow-store.js';
 import type { LocalDynamo } from '../support/dynamodb-local.js';
+import { storeOn, type WorkflowStoreSuite, useWorkflowStore } from '../support/workflow-suite.js';
 
 export { newIdentityKey, staff, uid } from '../support/fixtures.js';
 
@@ -104,6 +110,21 @@ export function validateAsl(definition: AslDefinition): { isValid: boolean; erro
   return { isValid: r.isValid, errors: r.errorsText('\n') };
 }
 
+/**
+ * What every workflow machine is: Standard, logging ALL with X-Ray on, JSONPath only (no JSONata fields),
+ * valid ASL, and no cdk-nag AwsSolutions finding on the machine and its role (the task function's own are
+ * the system stack's).
+ */
+export function expectStandardDefinition(wf: SynthesizedWorkflow): void {
+  const p = wf.resource.Properties!;
+  expect(p.StateMachineType).toBe('STANDARD');
+  expect(p.TracingConfiguration).toEqual({ Enabled: true });
+  expect(p.LoggingConfiguration).toMatchObject({ Level: 'ALL' });
+  expect(JSON.stringify(wf.definition)).not.toMatch(/JSONata|"Assign"|"Arguments"|"Output"/);
+  expect(validateAsl(wf.definition)).toEqual({ isValid: true, errors: expect.any(String) });
+  expect(wf.nagFindings.filter((f) => f.includes('/Workflow/'))).toEqual([]);
+}
+
 // ── Running ──────────────────────────────────────────────────────────────────
 
 export interface Harness {
@@ -144,12 +165,7 @@ export interface HarnessOptions {
 export function harness(local: LocalDynamo, wf: SynthesizedWorkflow, options: HarnessOptions): Harness {
   const clock = new VirtualClock({ start: Date.parse(options.start) });
   const appClock: Clock = { now: () => clock.now(), today: () => todayCst(clock.now()) };
-  const store = new DynamoWorkflowStore({
-    client: local.client,
-    tableName: local.tableName,
-    retry: { maxAttempts: 5, baseDelayMs: 2, maxDelayMs: 20 },
-    now: () => new Date(clock.now()),
-  });
+  const store = storeOn(local, () => new Date(clock.now()));
   const issued: TaskTokenInfo[] = [];
   const sfn = new LocalStepFunctions({ clock, onTaskToken: (t) => void issued.push(t) });
   // SendTaskSuccess / SendTaskFailure on the adapter; a token that already ended is 'gone', as on AWS.
@@ -258,4 +274,76 @@ export async function rearmOnto(
   const report = await rearmOpenCases({ store: h.store, starter }, { regions: [region], rosterBucket: 'rosters' });
   expect(report.failures).toEqual([]);
   return started;
+}
+
+// ── The suite of a test file ─────────────────────────────────────────────────
+
+export interface WorkflowSuiteOptions {
+  /** The workflow's task handler module, bundled into the stack's function (e.g. `functions/tasks/x/handler.ts`). */
+  readonly entry: string;
+  /** The state machine on that function: a builder of infra/state-machines, or one that adds its other props. */
+  readonly build: (scope: Construct, id: string, props: { taskFunction: lambda.IFunction }) => sfn.StateMachine;
+  /** The handler module's task factory (e.g. `arrearsTimerTasks`), for `suite.harness`. */
+  readonly tasks?: HarnessOptions['tasks'];
+  /** Where `suite.harness()`'s virtual clock starts when the test names no instant. */
+  readonly start?: string;
+}
+
+export interface WorkflowSuite extends WorkflowStoreSuite {
+  /** The stack as synthesized once for the file. */
+  readonly wf: SynthesizedWorkflow;
+  /** A fresh local runtime on the file's definition, its clock at `start` (default the suite's). */
+  harness(start?: string): Harness;
+  /**
+   * Checks that the execution took `total` transitions and keeps the path and count, printed after the file as
+   * `<workflow> transitions:` (the figures docs/workflows.md reports).
+   */
+  recordTransitions(h: Harness, path: string, exec: ExecutionHandle, total: number): void;
+}
+
+/**
+ * The set-up of a state-machine test file: beforeAll synthesizes the stack (`entry` and `build`) and starts
+ * DynamoDB Local with the case table; afterAll stops it and prints the transitions recorded. Each test then
+ * takes a runtime of its own with `suite.harness()`.
+ */
+export function useWorkflowSuite(options: WorkflowSuiteOptions): WorkflowSuite {
+  let wf: SynthesizedWorkflow | undefined;
+  const counted: Array<{ path: string; total: number; states: string[] }> = [];
+  const name = options.entry.split('/').at(-2);
+  const base = useWorkflowStore({
+    before: () => {
+      wf = synthWorkflow(options.entry, (scope, id, fn) => options.build(scope, id, { taskFunction: fn }));
+    },
+    after: () => {
+      if (counted.length === 0) return;
+      console.log(
+        `${name} transitions:\n${counted.map((c) => `  ${c.path}: ${c.total} (${c.states.join(' → ')})`).join('\n')}`,
+      );
+    },
+  });
+  const synthesized = (): SynthesizedWorkflow => {
+    if (!wf) throw new Error('suite.wf is synthesized in beforeAll: read it inside a test or hook');
+    return wf;
+  };
+  return {
+    get local() {
+      return base.local;
+    },
+    get store() {
+      return base.store;
+    },
+    get wf() {
+      return synthesized();
+    },
+    harness(start = options.start) {
+      if (!options.tasks || !start) throw new Error("suite.harness needs the suite's `tasks` and a start instant");
+      return harness(base.local, synthesized(), { start, tasks: options.tasks });
+    },
+    recordTransitions(h, path, exec, total) {
+      const states = h.path(exec);
+      const t = h.transitions(exec);
+      expect(t.total).toBe(total);
+      counted.push({ path, total: t.total, states });
+    },
+  };
 }

@@ -4,42 +4,22 @@
  * 2026-07-01; each month's contribution is paid by the unemployment fund in its month (C-7):
  * 367.20 + 382.50 + 382.50 = 1,132.20, none after.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { unemploymentContributionTasks } from '#functions/tasks/unemployment-contributions/handler.js';
 import { buildUnemploymentContributionsStateMachine } from '#infra/state-machines/unemployment-contributions.js';
-import { type LocalDynamo, startDynamoDbLocal } from '../support/dynamodb-local.js';
-import {
-  auditLines,
-  harness,
-  newIdentityKey,
-  type SynthesizedWorkflow,
-  staff,
-  synthWorkflow,
-  uid,
-  validateAsl,
-} from './support.js';
+import { auditLines, expectStandardDefinition, newIdentityKey, staff, uid, useWorkflowSuite } from './support.js';
 
-let local: LocalDynamo;
-let wf: SynthesizedWorkflow;
-
-beforeAll(async () => {
-  wf = synthWorkflow('functions/tasks/unemployment-contributions/handler.ts', (s, id, fn) =>
-    buildUnemploymentContributionsStateMachine(s, id, { taskFunction: fn }),
-  );
-  local = await startDynamoDbLocal();
+const suite = useWorkflowSuite({
+  entry: 'functions/tasks/unemployment-contributions/handler.ts',
+  build: buildUnemploymentContributionsStateMachine,
+  tasks: unemploymentContributionTasks,
+  start: '2026-07-01T09:00:00+08:00',
 });
-afterAll(() => local?.stop());
 
 describe('the synthesized definition', () => {
   it('is a Standard machine, logging ALL with X-Ray, JSONPath only, valid ASL, cdk-nag clean', () => {
-    const p = wf.resource.Properties!;
-    expect(p.StateMachineType).toBe('STANDARD');
-    expect(p.TracingConfiguration).toEqual({ Enabled: true });
-    expect(p.LoggingConfiguration).toMatchObject({ Level: 'ALL' });
-    expect(JSON.stringify(wf.definition)).not.toMatch(/JSONata|"Assign"|"Arguments"|"Output"/);
-    expect(validateAsl(wf.definition)).toEqual({ isValid: true, errors: expect.any(String) });
-    expect(wf.nagFindings.filter((f) => f.includes('/Workflow/'))).toEqual([]);
-    expect(wf.definition.States.NextMonth).toMatchObject({
+    expectStandardDefinition(suite.wf);
+    expect(suite.wf.definition.States.NextMonth).toMatchObject({
       Type: 'Wait',
       TimestampPath: '$.nextRunAt',
       Next: 'RecordMonth',
@@ -49,7 +29,7 @@ describe('the synthesized definition', () => {
 
 describe('a 3-month award, 2026-07 to 2026-09', () => {
   it('records each benefit month in its month (Wait until the 1st, 00:00 CST), then completes', async () => {
-    const h = harness(local, wf, { start: '2026-07-01T09:00:00+08:00', tasks: unemploymentContributionTasks });
+    const h = suite.harness();
     const identityKey = newIdentityKey('19880808');
     const caseId = uid('unemployment');
     await h.store.openCase(

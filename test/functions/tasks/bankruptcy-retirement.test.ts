@@ -3,79 +3,27 @@
  * Jilin City filed for bankruptcy on 2026-09-15 and its deferral agreement on 2026-09-28, to end on
  * 2026-12-31; its employees owe 2026-09 and 2026-10 on a 5,000.00 yuan base (425.00 a month each).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { arrearsTimerTasks } from '#functions/tasks/arrears-timer/handler.js';
 import { bankruptcyDeferralTasks } from '#functions/tasks/bankruptcy-deferral/handler.js';
 import { retirementTransferTasks } from '#functions/tasks/retirement-transfer/handler.js';
 import { b4ArrearsCaseId } from '#app/workflows/bankruptcy-deferral.js';
-import type { DynamoWorkflowStore } from '#store/workflow-store.js';
-import { type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
-import { depsAt, employeeEnrollment, newIdentityKey, staff, storeOn, uid } from './helpers.js';
+import {
+  DEFERRED_MONTHS,
+  openBankruptcyDeferral,
+  openRetirementApplication,
+  payDeferredMonth,
+} from '../../support/fixtures.js';
+import { depsAt, employeeEnrollment, newIdentityKey, staff, uid, useWorkflowStore } from './helpers.js';
 
-let local: LocalDynamo;
-let store: DynamoWorkflowStore;
-
-beforeAll(async () => {
-  local = await startDynamoDbLocal();
-  store = storeOn(local);
-});
-afterAll(() => local?.stop());
-
-const months = [
-  { feeMonth: '2026-09', baseFen: 500_000, paidFen: 0 },
-  { feeMonth: '2026-10', baseFen: 500_000, paidFen: 0 },
-];
-
-async function unitInBankruptcy(employees: string[], unitId = uid('U')) {
-  for (const k of employees)
-    await store.createEnrollment(employeeEnrollment(k, 'E1', { region: '220200', unitId }), staff);
-  const caseId = uid('bankruptcy');
-  await store.openCase(
-    {
-      caseId,
-      caseType: 'bankruptcy-deferral',
-      region: '220200',
-      subject: { kind: 'unit', unitId },
-      state: 'opened',
-      openedOn: '2026-09-28',
-      wait: null,
-      taskToken: null,
-      data: {
-        unitId,
-        filedOn: '2026-09-15',
-        taxConfirmed: true,
-        agreementFiledOn: '2026-09-28',
-        agreementEndsOn: '2026-12-31',
-        employees: employees.map((identityKey) => ({ identityKey, enrollmentId: 'E1', months })),
-      },
-    },
-    staff,
-  );
-  return { caseId, unitId };
-}
-
-async function pay(identityKey: string, unitId: string, feeMonth: string, paidAt: string, amount = 42_500) {
-  await store.intakeNotification(
-    {
-      notificationId: uid('N'),
-      identityKey,
-      scheme: 'employee',
-      mode: 'unit',
-      region: '220200',
-      payer: { kind: 'unit', id: unitId },
-      paidAt,
-      periods: [{ feePeriod: feeMonth, base: 500_000, amount }],
-    },
-    staff,
-  );
-}
+const suite = useWorkflowStore();
 
 describe('bankruptcy deferral', () => {
   it('files (B-1): benefits kept, 200.00 a person of account credits held, wait to the end of 2026-12-31', async () => {
     const a = newIdentityKey('19700101');
     const b = newIdentityKey('19700102');
-    const u = await unitInBankruptcy([a, b]);
-    const { deps } = depsAt(store, '2026-11-10T09:00:00+08:00');
+    const u = await openBankruptcyDeferral(suite.store, [a, b]);
+    const { deps } = depsAt(suite.store, '2026-11-10T09:00:00+08:00');
     const t = bankruptcyDeferralTasks(deps);
     const out = await t.handler({ task: 'file', caseId: u.caseId, now: '2026-12-31T12:00:00+08:00' });
     expect(out).toEqual({
@@ -89,7 +37,7 @@ describe('bankruptcy deferral', () => {
       timeoutSeconds: 12 * 3600,
     });
     expect(await t.file({ caseId: u.caseId, now: '2026-12-31T12:00:00+08:00' })).toEqual(out);
-    expect((await store.auditTrail({ caseId: u.caseId })).items.map((x) => x.action)).toEqual([
+    expect((await suite.store.auditTrail({ caseId: u.caseId })).items.map((x) => x.action)).toEqual([
       'case-opened:opened',
       'case-saved:in-force',
     ]);
@@ -97,14 +45,18 @@ describe('bankruptcy deferral', () => {
 
   it('all paid (B-2): held credits released at once, a blocked retirement transfer resumed', async () => {
     const a = newIdentityKey('19650301');
-    const u = await unitInBankruptcy([a]);
-    const at = depsAt(store, '2026-11-10T09:00:00+08:00');
+    const u = await openBankruptcyDeferral(suite.store, [a]);
+    const at = depsAt(suite.store, '2026-11-10T09:00:00+08:00');
     const b = bankruptcyDeferralTasks(at.deps);
     await b.file({ caseId: u.caseId });
 
     // The employee applies for the retirement transfer meanwhile: R-8 holds it for the dues (850.00).
     const r = retirementTransferTasks(at.deps);
-    const app = await retirementApplication(a, { unitId: u.unitId, deemedMonths: 168 });
+    const { caseId: app } = await openRetirementApplication(suite.store, {
+      identityKey: a,
+      unitId: u.unitId,
+      deemedMonths: 168,
+    });
     const ev = await r.evaluate({ caseId: app });
     expect(ev).toMatchObject({
       state: 'waiting-dues',
@@ -113,14 +65,14 @@ describe('bankruptcy deferral', () => {
     });
     await r.await({ caseId: app, taskToken: 'retire-token' });
 
-    await pay(a, u.unitId, '2026-09', '2026-11-20T10:00:00+08:00');
+    await payDeferredMonth(suite.store, a, u.unitId, '2026-09', '2026-11-20T10:00:00+08:00');
     expect(await b['record-settlement']({ caseId: u.caseId })).toEqual({
       caseId: u.caseId,
       state: 'in-force',
       allPaid: false,
       unpaidFen: 42_500,
     });
-    await pay(a, u.unitId, '2026-10', '2026-11-25T10:00:00+08:00');
+    await payDeferredMonth(suite.store, a, u.unitId, '2026-10', '2026-11-25T10:00:00+08:00');
     at.clock.set(Date.parse('2026-11-25T12:00:00+08:00'));
     const done = await b['record-settlement']({ caseId: u.caseId });
     expect(done).toMatchObject({ state: 'completed', allPaid: true, unpaidFen: 0, creditsReleased: { fen: 20_000 } });
@@ -141,12 +93,12 @@ describe('bankruptcy deferral', () => {
   it('ends unpaid (B-4): an arrears case per unpaid employee from 2027-01-01, its timer started once', async () => {
     const paid = newIdentityKey('19710101');
     const unpaid = newIdentityKey('19710102');
-    const u = await unitInBankruptcy([paid, unpaid]);
-    const at = depsAt(store, '2026-11-10T09:00:00+08:00');
+    const u = await openBankruptcyDeferral(suite.store, [paid, unpaid]);
+    const at = depsAt(suite.store, '2026-11-10T09:00:00+08:00');
     const b = bankruptcyDeferralTasks(at.deps);
     await b.file({ caseId: u.caseId });
-    await pay(paid, u.unitId, '2026-09', '2026-12-01T10:00:00+08:00');
-    await pay(paid, u.unitId, '2026-10', '2026-12-01T10:00:00+08:00');
+    await payDeferredMonth(suite.store, paid, u.unitId, '2026-09', '2026-12-01T10:00:00+08:00');
+    await payDeferredMonth(suite.store, paid, u.unitId, '2026-10', '2026-12-01T10:00:00+08:00');
     at.clock.set(Date.parse('2027-01-01T00:10:00+08:00'));
     const out = await b.end({ caseId: u.caseId });
     const arrearsId = b4ArrearsCaseId(u.caseId, unpaid, 'E1');
@@ -166,53 +118,17 @@ describe('bankruptcy deferral', () => {
     // The arrears timer takes it from there: suspended from 2027-01-01, window to 2027-03-31 (A-1, B-4).
     const opened = await arrearsTimerTasks(at.deps).open({ caseId: arrearsId, now: '2027-01-01T00:10:00+08:00' });
     expect(opened).toMatchObject({ suspendedFrom: '2027-01-01', windowLastDay: '2027-03-31', principalFen: 85_000 });
-    expect(await store.statusOn(unpaid, '2026-12-31')).toMatchObject({ covered: true });
-    expect(await store.statusOn(unpaid, '2027-01-01')).toMatchObject({ covered: false, status: 'suspended' });
-    expect(await store.statusOn(paid, '2027-01-01')).toMatchObject({ covered: true });
+    expect(await suite.store.statusOn(unpaid, '2026-12-31')).toMatchObject({ covered: true });
+    expect(await suite.store.statusOn(unpaid, '2027-01-01')).toMatchObject({ covered: false, status: 'suspended' });
+    expect(await suite.store.statusOn(paid, '2027-01-01')).toMatchObject({ covered: true });
   });
 });
-
-/** The man born 1965-03 of docs/decisions.md: retirement age 60 years 1 month; 12 + local years of record. */
-async function retirementApplication(
-  identityKey: string,
-  opts: { unitId?: string; deemedMonths?: number; localCombinedMonths?: number } = {},
-) {
-  const caseId = uid('retire');
-  await store.openCase(
-    {
-      caseId,
-      caseType: 'retirement-transfer',
-      region: '220200',
-      subject: { kind: 'person', identityKey },
-      state: 'opened',
-      openedOn: '2026-04-20',
-      wait: null,
-      taskToken: null,
-      data: {
-        identityKey,
-        ...(opts.unitId ? { unitId: opts.unitId } : {}),
-        facts: {
-          sex: 'male',
-          birthDate: '1965-03-10',
-          mode: 'unit',
-          record: {
-            deemedMonths: opts.deemedMonths ?? 144,
-            outOfProvinceMonths: 0,
-            localCombinedMonths: opts.localCombinedMonths ?? 192,
-          },
-        },
-      },
-    },
-    staff,
-  );
-  return caseId;
-}
 
 describe('retirement transfer', () => {
   it('short by 2 years: offers the options, takes the lump sum of 11473.92, credits the account 2868.48 once (R-7)', async () => {
     const k = newIdentityKey('19650310');
-    const caseId = await retirementApplication(k);
-    const at = depsAt(store, '2026-04-20T10:00:00+08:00');
+    const { caseId } = await openRetirementApplication(suite.store, { identityKey: k });
+    const at = depsAt(suite.store, '2026-04-20T10:00:00+08:00');
     const r = retirementTransferTasks(at.deps);
     const ev = await r.handler({ task: 'evaluate', caseId, now: '2026-04-20T10:00:00+08:00' });
     expect(ev).toMatchObject({
@@ -228,7 +144,7 @@ describe('retirement transfer', () => {
       timeoutSeconds: 60 * 86_400 + 14 * 3600,
     });
     await r.await({ caseId, taskToken: 'choice-token' });
-    expect((await store.getCase(caseId)).taskToken).toBe('choice-token');
+    expect((await suite.store.getCase(caseId)).taskToken).toBe('choice-token');
 
     const choice = await r['record-choice']({ caseId, choice: 'lump-sum', now: '2026-04-21T10:00:00+08:00' });
     expect(choice).toMatchObject({
@@ -250,14 +166,14 @@ describe('retirement transfer', () => {
       accountCredit: { creditId: `${caseId}-R-7`, fen: 286_848, creditedOn: '2026-05-06' },
     });
     expect(await r['credit-account']({ caseId, paidOn: '2026-05-07' })).toEqual(credit);
-    const actions = (await store.auditTrail({ caseId })).items.map((a) => a.action);
+    const actions = (await suite.store.auditTrail({ caseId })).items.map((a) => a.action);
     expect(actions.filter((a) => a === 'case-saved:completed')).toHaveLength(1);
   });
 
   it('refuses a choice the evaluation did not offer, and lapses when no choice comes', async () => {
     const k = newIdentityKey('19650311');
-    const caseId = await retirementApplication(k);
-    const at = depsAt(store, '2026-04-20T10:00:00+08:00');
+    const { caseId } = await openRetirementApplication(suite.store, { identityKey: k });
+    const at = depsAt(suite.store, '2026-04-20T10:00:00+08:00');
     const r = retirementTransferTasks(at.deps);
     await r.evaluate({ caseId });
     await expect(r['record-choice']({ caseId, choice: 'transfer' })).rejects.toMatchObject({
@@ -272,9 +188,9 @@ describe('cases opened by the staff API (its data shapes and state names)', () =
   it('bankruptcy: terms under data.agreement, no enrollment ids, ended by staff → B-4 arrears per employee', async () => {
     const k = newIdentityKey('19720303');
     const unitId = uid('U');
-    await store.createEnrollment(employeeEnrollment(k, 'E7', { region: '220200', unitId }), staff);
+    await suite.store.createEnrollment(employeeEnrollment(k, 'E7', { region: '220200', unitId }), staff);
     const caseId = uid('BD');
-    await store.openCase(
+    await suite.store.openCase(
       {
         caseId,
         caseType: 'bankruptcy-deferral',
@@ -292,17 +208,17 @@ describe('cases opened by the staff API (its data shapes and state names)', () =
             agreementFiledOn: '2026-09-28',
             agreementEndsOn: '2026-12-31',
           },
-          employees: [{ identityKey: k, months }],
+          employees: [{ identityKey: k, months: DEFERRED_MONTHS }],
         },
       },
       staff,
     );
-    const at = depsAt(store, '2026-10-10T09:00:00+08:00');
+    const at = depsAt(suite.store, '2026-10-10T09:00:00+08:00');
     const b = bankruptcyDeferralTasks(at.deps);
     expect(await b.file({ caseId })).toMatchObject({ state: 'in-force', deferralInForce: true, heldCreditFen: 20_000 });
     // Staff record the court's ruling of 2026-11-30 (state `ended`); the execution's end task takes over.
-    const c = await store.getCase(caseId);
-    await store.saveCase(
+    const c = await suite.store.getCase(caseId);
+    await suite.store.saveCase(
       { ...c, state: 'ended', wait: null, data: { ...c.data, end: { cause: 'ruling', endedOn: '2026-11-30' } } },
       c.version,
       staff,
@@ -315,7 +231,7 @@ describe('cases opened by the staff API (its data shapes and state names)', () =
       unpaidFen: 85_000,
       arrearsCases: [b4ArrearsCaseId(caseId, k, 'E7')],
     });
-    expect(await store.getCase(b4ArrearsCaseId(caseId, k, 'E7'))).toMatchObject({
+    expect(await suite.store.getCase(b4ArrearsCaseId(caseId, k, 'E7'))).toMatchObject({
       data: { enrollmentId: 'E7', firstUnpaidDay: '2026-12-01', deferredUntil: '2026-11-30' },
     });
   });
@@ -323,7 +239,7 @@ describe('cases opened by the staff API (its data shapes and state names)', () =
   it('retirement: evaluated at opening (awaiting-choice), choice recorded by staff (choice-recorded)', async () => {
     const k = newIdentityKey('19650312');
     const caseId = uid('RT');
-    await store.openCase(
+    await suite.store.openCase(
       {
         caseId,
         caseType: 'retirement-transfer',
@@ -346,12 +262,12 @@ describe('cases opened by the staff API (its data shapes and state names)', () =
       },
       staff,
     );
-    const at = depsAt(store, '2026-04-20T10:00:00+08:00');
+    const at = depsAt(suite.store, '2026-04-20T10:00:00+08:00');
     const r = retirementTransferTasks(at.deps);
     expect(await r.evaluate({ caseId })).toMatchObject({ next: 'await-choice', evaluation: { lumpSumFen: 1_147_392 } });
     await r.await({ caseId, taskToken: 'choice' });
-    const c = await store.getCase(caseId);
-    await store.saveCase(
+    const c = await suite.store.getCase(caseId);
+    await suite.store.saveCase(
       {
         ...c,
         state: 'choice-recorded',

@@ -1,24 +1,15 @@
 /**
- * Shared set-up of the task-handler tests: a DynamoDB Local per test file, the workflow store on it,
- * a fixed clock, recording Step Functions ports, and the persons, enrollments and payments the
- * scenarios start from (real dates and amounts).
+ * Shared set-up of the task-handler tests: a DynamoDB Local per test file with the workflow store on it
+ * (`useWorkflowStore`, test/support/workflow-suite.ts), a fixed clock, recording Step Functions ports, and
+ * the persons, enrollments and payments the scenarios start from (test/support/fixtures.ts).
  */
 import { fixedClock } from '#app/clock.js';
 import type { TaskCallbacks, WorkflowName, WorkflowStarter } from '#app/ports.js';
 import type { WorkflowDeps } from '#app/workflows/common.js';
-import { DynamoWorkflowStore } from '#store/workflow-store.js';
-import type { LocalDynamo } from '../../support/dynamodb-local.js';
+import type { DynamoWorkflowStore } from '#store/workflow-store.js';
 
 export { employeeEnrollment, newIdentityKey, staff, uid } from '../../support/fixtures.js';
-
-export function storeOn(local: LocalDynamo, now?: () => Date): DynamoWorkflowStore {
-  return new DynamoWorkflowStore({
-    client: local.client,
-    tableName: local.tableName,
-    retry: { maxAttempts: 5, baseDelayMs: 2, maxDelayMs: 20 },
-    ...(now ? { now } : {}),
-  });
-}
+export { storeOn, useWorkflowStore } from '../../support/workflow-suite.js';
 
 export interface Recorded {
   readonly succeeded: Array<{ token: string; output: unknown }>;

@@ -2,24 +2,15 @@
  * Collection window (C-8…C-11, W-4…W-7) and unemployment-fund contributions (C-7) on DynamoDB Local.
  * The 2027 window of Changchun runs 2026-10-01 to 2026-12-31; the adult amount for 2027 is 420.00.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectionWindowTasks } from '#functions/tasks/collection-window/handler.js';
 import { unemploymentContributionTasks } from '#functions/tasks/unemployment-contributions/handler.js';
-import type { DynamoWorkflowStore } from '#store/workflow-store.js';
-import { type LocalDynamo, startDynamoDbLocal } from '../../support/dynamodb-local.js';
-import { depsAt, newIdentityKey, staff, storeOn, uid } from './helpers.js';
+import { depsAt, newIdentityKey, staff, uid, useWorkflowStore } from './helpers.js';
 
-let local: LocalDynamo;
-let store: DynamoWorkflowStore;
-
-beforeAll(async () => {
-  local = await startDynamoDbLocal();
-  store = storeOn(local);
-});
-afterAll(() => local?.stop());
+const suite = useWorkflowStore();
 
 async function payResident(identityKey: string, paidAt: string, amount: number) {
-  await store.intakeNotification(
+  await suite.store.intakeNotification(
     {
       notificationId: uid('N'),
       identityKey,
@@ -51,7 +42,7 @@ describe('collection window 2027, Changchun', () => {
       { identityKey: lapsing, region: '220100', birthDate: '1982-02-02', lastCoveredFeeYear: 2026, continuousYears: 4 },
       { identityKey: 'not-a-key', region: '220100', birthDate: '1982-02-02' },
     ];
-    const at = depsAt(store, '2026-10-01T00:01:00+08:00');
+    const at = depsAt(suite.store, '2026-10-01T00:01:00+08:00');
     const w = collectionWindowTasks(at.deps);
     const opened = (await w.handler({ task: 'open-window', region: '220100', feeYear: 2027 })) as { caseId: string };
     expect(opened).toEqual({
@@ -71,13 +62,13 @@ describe('collection window 2027, Changchun', () => {
     expect(created.rejected[0]).toMatchObject({ index: 3 });
     // The Map retries the batch: nothing is created or counted twice.
     expect(await w['create-renewals'](batch)).toMatchObject({ created: 0, existing: 3 });
-    expect(await store.getRenewal(adult, 2027)).toMatchObject({
+    expect(await suite.store.getRenewal(adult, 2027)).toMatchObject({
       status: 'pending',
       category: 'adult',
       personPaysFen: 42_000,
       subsidyFen: 0,
     });
-    expect(await store.getRenewal(assisted, 2027)).toMatchObject({ personPaysFen: 42_000, subsidyFen: 15_000 });
+    expect(await suite.store.getRenewal(assisted, 2027)).toMatchObject({ personPaysFen: 42_000, subsidyFen: 15_000 });
 
     await payResident(adult, '2026-11-15T10:30:00+08:00', 42_000);
     await payResident(assisted, '2026-12-20T09:00:00+08:00', 42_000);
@@ -86,7 +77,7 @@ describe('collection window 2027, Changchun', () => {
     const lapse = await w['lapse-unpaid'](batch);
     expect(lapse).toMatchObject({ items: 4, renewed: 1, subsidised: 1, lapsed: 1, unchanged: 0 });
     // What the lapsed resident's later payment will mean (engine values): W-5c on 2027-01-01, W-6 after the grace.
-    expect((await store.getRenewal(lapsing, 2027)).details).toEqual({
+    expect((await suite.store.getRenewal(lapsing, 2027)).details).toEqual({
       waitingIfPaid: [
         { paidOn: '2027-01-01', waitingDays: 0, coverStarts: '2027-01-01', decidedBy: 'W-5c' },
         { paidOn: '2027-04-01', waitingDays: 90, coverStarts: '2027-07-01', decidedBy: 'W-6' },
@@ -106,7 +97,7 @@ describe('collection window 2027, Changchun', () => {
       renewalRate: { num: 2, den: 3, percent: '66.7%' },
     });
     expect(report.regions[1]).toMatchObject({ region: '220200', rostered: 0, renewalRate: null });
-    expect(await store.getCase(opened.caseId)).toMatchObject({ state: 'completed', wait: null });
+    expect(await suite.store.getCase(opened.caseId)).toMatchObject({ state: 'completed', wait: null });
   });
 });
 
@@ -114,7 +105,7 @@ describe('unemployment-fund contributions (C-7)', () => {
   it('records each benefit month once, in its month, and none after the award', async () => {
     const k = newIdentityKey('19880808');
     const caseId = uid('unemployment');
-    await store.openCase(
+    await suite.store.openCase(
       {
         caseId,
         caseType: 'unemployment-contributions',
@@ -128,7 +119,7 @@ describe('unemployment-fund contributions (C-7)', () => {
       },
       staff,
     );
-    const at = depsAt(store, '2026-08-15T09:00:00+08:00');
+    const at = depsAt(suite.store, '2026-08-15T09:00:00+08:00');
     const t = unemploymentContributionTasks(at.deps);
     const first = await t.handler({ task: 'record-month', caseId, now: '2026-08-15T09:00:00+08:00' });
     expect(first).toEqual({
