@@ -6,6 +6,7 @@
  * - Task / Wait / Parallel / Map: compile.ts rewrote each into a library Task whose local handler is created here,
  *   per execution. The handler does the work on our clock (task binding, callback token, Wait, branches, map
  *   iterations, map-run children), while the library applies the state's paths, ResultSelector, Retry and Catch.
+ *   A Distributed Map's work is in distributed-map.ts; its children run here, as flat machines of this execution.
  *
  * Long waits and the library's real timers: the library arms a real setTimeout (TimeoutSeconds) around every Task
  * call. A handler therefore never stays inside one library call for more than HANDLER_SEGMENT_MS of real time: it
@@ -32,17 +33,28 @@ import {
   type TaskBinding,
   type TaskInvocation,
 } from './compile.js';
+import { type MapRunHost, type MapSpec, runDistributedMap } from './distributed-map.js';
 import { SfnApiError } from './errors.js';
 import { countTransitions, type LocalEvent, type TransitionCount } from './events.js';
-import { LocalS3, readItems } from './s3-local.js';
+import {
+  childGroup,
+  childMeta,
+  concurrency,
+  type HandlerPayload,
+  pool,
+  type RunInfo,
+  type RunMeta,
+  runtimeError,
+  StatesError,
+  stoppedError,
+} from './runs.js';
+import { LocalS3 } from './s3-local.js';
 import { type CfnTemplate, type ResolveOptions, stateMachineFromTemplate } from './template.js';
 import { type TaskTokenInfo, TaskTokenRegistry } from './tokens.js';
 import type { AslDefinition, AslState, Json, JsonObject } from './types.js';
 
 /** Real time a handler stays inside one library Task call before yielding with CONTINUE_ERROR. */
 export const HANDLER_SEGMENT_MS = 7 * 86_400_000;
-const MAX_CHILD_CONCURRENCY = 10_000;
-const DEFAULT_BATCH_BYTES = 256 * 1024;
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -100,19 +112,6 @@ export interface LocalStateMachine {
   compiled: CompiledMachine;
 }
 
-interface RunMeta {
-  kind: 'execution' | 'branch' | 'iteration' | 'child';
-  scope: string;
-  parentState?: string;
-  index?: number;
-  express: boolean;
-}
-
-interface RunInfo {
-  meta: RunMeta;
-  signal: AbortSignal;
-}
-
 interface PendingOp {
   promise: Promise<Json>;
 }
@@ -141,23 +140,6 @@ interface Execution {
   resolveDone: (d: ExecutionDescription) => void;
   handle: ExecutionHandle;
 }
-
-type HandlerPayload = { ctx: JsonObject & { __localRunId: string }; in: Json } & Record<string, Json>;
-
-/** An ASL error raised by a handler: the library reads name (Error), message (Cause) and the two flags. */
-class StatesError extends Error {
-  readonly isRetryable: boolean;
-  readonly isCatchable: boolean;
-  constructor(name: string, cause: string, retryable = true, catchable = true) {
-    super(cause);
-    this.name = name;
-    this.isRetryable = retryable;
-    this.isCatchable = catchable;
-  }
-}
-
-const runtimeError = (message: string) => new StatesError('States.Runtime', message, false, false);
-const stoppedError = () => new StatesError('LocalSfn.Stopped', 'execution stopped', false, false);
 
 let timeoutErrorClass: Promise<new () => Error> | undefined;
 /**
@@ -632,7 +614,7 @@ export class LocalStepFunctions {
         return this.runParallel(exec, spec, payload, run);
       case 'map':
         return spec.distributed
-          ? this.runDistributedMap(exec, spec, payload, run)
+          ? runDistributedMap(this.mapRunHost(exec, spec, payload), spec, payload, run)
           : this.runInlineMap(exec, spec, payload, run);
     }
   }
@@ -810,12 +792,7 @@ export class LocalStepFunctions {
     }
   }
 
-  private async runInlineMap(
-    exec: Execution,
-    spec: Extract<HandlerSpec, { kind: 'map' }>,
-    payload: HandlerPayload,
-    run: RunInfo,
-  ): Promise<Json> {
+  private async runInlineMap(exec: Execution, spec: MapSpec, payload: HandlerPayload, run: RunInfo): Promise<Json> {
     const items = payload.items;
     if (!Array.isArray(items)) throw runtimeError(`Map "${spec.name}": ItemsPath must select an array`);
     const limit = concurrency(spec.state.MaxConcurrency, payload.maxConcurrency, items.length);
@@ -858,200 +835,17 @@ export class LocalStepFunctions {
     }
   }
 
-  private async runDistributedMap(
-    exec: Execution,
-    spec: Extract<HandlerSpec, { kind: 'map' }>,
-    payload: HandlerPayload,
-    run: RunInfo,
-  ): Promise<Json> {
-    const s = spec.state;
-    const mapRunId = randomUUID();
-    const mapRunArn = `arn:aws:states:${this.region}:${this.account}:mapRun:${exec.machine.name}/${spec.name}:${mapRunId}`;
-    const express = spec.processor.executionType === 'EXPRESS';
-    // 1. Items: from the S3 folder (ItemReader) or from the input (ItemsPath).
-    let items: Json[];
-    const reader = s.ItemReader as { Resource: string; ReaderConfig?: Record<string, unknown> } | undefined;
-    if (reader) {
-      if (!this.s3) throw runtimeError(`Map "${spec.name}" reads from S3 but LocalStepFunctions has no s3Root`);
-      try {
-        items = await readItems(this.s3, {
-          resource: reader.Resource,
-          parameters: (payload.reader ?? {}) as JsonObject,
-          config: reader.ReaderConfig ?? {},
-          maxItems: payload.readerMaxItems as number | undefined,
-        });
-      } catch (e) {
-        throw new StatesError('States.ItemReaderFailed', (e as Error).message);
-      }
-    } else {
-      if (!Array.isArray(payload.items)) throw runtimeError(`Map "${spec.name}": ItemsPath must select an array`);
-      items = payload.items;
-    }
-    // 2. ItemSelector per item, then ItemBatcher.
-    const selector = (s.ItemSelector ?? s.Parameters) as Json | undefined;
-    const selected: Json[] = [];
-    for (let i = 0; i < items.length; i++)
-      selected.push(selector === undefined ? items[i]! : await this.evalSelector(selector, payload, i, items[i]!));
-    const batches = this.batch(s, payload, selected);
-    // 3. Failure tolerance, counted in items (a failed batch fails all its items).
-    const tolPct = (s.ToleratedFailurePercentage ?? payload.toleratedFailurePercentage) as number | undefined;
-    const tolCount = (s.ToleratedFailureCount ?? payload.toleratedFailureCount) as number | undefined;
-    const exceeded = (failed: number) => {
-      if (failed === 0) return false;
-      if (tolPct === undefined && tolCount === undefined) return true;
-      return (
-        (tolPct !== undefined && (failed / items.length) * 100 > tolPct) ||
-        (tolCount !== undefined && failed > tolCount)
-      );
+  /** What a Distributed Map state of `exec` runs on: its clock, S3 folder, event log, children and ItemSelector. */
+  private mapRunHost(exec: Execution, spec: MapSpec, payload: HandlerPayload): MapRunHost {
+    return {
+      clock: this.clock,
+      s3: this.s3,
+      arnPrefix: `arn:aws:states:${this.region}:${this.account}`,
+      machine: exec.machine,
+      record: (event) => this.record(exec, event),
+      runChild: (input, meta, signal) => this.runFlat(exec, spec.processor, input, meta, signal),
+      select: (selector, index, value) => this.evalSelector(selector, payload, index, value),
     };
-    this.record(exec, {
-      type: 'MapRunStarted',
-      scope: run.meta.scope,
-      stateName: spec.name,
-      stateType: 'Map',
-      detail: { mapRunArn, items: items.length, children: batches.length },
-    });
-    // 4. Child workflow executions, at most MaxConcurrency at a time.
-    const limit = concurrency(s.MaxConcurrency, payload.maxConcurrency, MAX_CHILD_CONCURRENCY);
-    const group = childGroup(run.signal);
-    const records: ChildRecord[] = [];
-    let failedItems = 0;
-    let thresholdError: StatesError | undefined;
-    try {
-      await pool(batches.length, limit, async (b) => {
-        if (thresholdError) return null;
-        const batch = batches[b]!;
-        const start = this.clock.now();
-        const meta = { ...childMeta(run, 'child', spec.name, b), express };
-        try {
-          const output = await this.runFlat(exec, spec.processor, batch.input, meta, group.signal);
-          records[b] = { index: b, status: 'SUCCEEDED', input: batch.input, output, start, stop: this.clock.now() };
-        } catch (e) {
-          if (group.signal.aborted && (e as Error).name === 'LocalSfn.Stopped') return null;
-          const err = e as Error;
-          records[b] = {
-            index: b,
-            status: 'FAILED',
-            input: batch.input,
-            error: err.name,
-            cause: err.message,
-            start,
-            stop: this.clock.now(),
-          };
-          failedItems += batch.size;
-          if (!thresholdError && exceeded(failedItems)) {
-            thresholdError = new StatesError(
-              'States.ExceedToleratedFailureThreshold',
-              `The specified tolerated failure threshold was exceeded (${failedItems} of ${items.length} items failed)`,
-            );
-            group.abort();
-          }
-        }
-        return null;
-      });
-      if (run.signal.aborted) throw stoppedError();
-      if (thresholdError) throw thresholdError;
-      const summary = { mapRunArn, items: items.length, children: batches.length, failedItems };
-      this.record(exec, {
-        type: 'MapRunSucceeded',
-        scope: run.meta.scope,
-        stateName: spec.name,
-        stateType: 'Map',
-        detail: summary,
-      });
-      // 5. Results: to the S3 folder (ResultWriter) or as the state's result.
-      if (s.ResultWriter) return await this.writeResults(exec, spec.name, payload, mapRunArn, mapRunId, records);
-      return records.map((r) =>
-        r.status === 'SUCCEEDED' ? r.output! : { Error: r.error ?? null, Cause: r.cause ?? null },
-      );
-    } catch (e) {
-      const err = e as Error;
-      this.record(exec, {
-        type: 'MapRunFailed',
-        scope: run.meta.scope,
-        stateName: spec.name,
-        stateType: 'Map',
-        error: err.name,
-        cause: err.message,
-      });
-      throw e;
-    } finally {
-      group.release();
-    }
-  }
-
-  private batch(s: AslState, payload: HandlerPayload, items: Json[]): Array<{ input: Json; size: number }> {
-    const batcher = s.ItemBatcher as Record<string, unknown> | undefined;
-    if (!batcher) return items.map((input) => ({ input, size: 1 }));
-    const maxItems = (batcher.MaxItemsPerBatch ?? payload.maxItemsPerBatch) as number | undefined;
-    const maxBytes =
-      ((batcher.MaxInputBytesPerBatch ?? payload.maxInputBytesPerBatch) as number | undefined) ?? DEFAULT_BATCH_BYTES;
-    const batchInput = payload.batchInput;
-    const overhead = JSON.stringify({ BatchInput: batchInput ?? null, Items: [] }).length;
-    const out: Array<{ input: Json; size: number }> = [];
-    let current: Json[] = [];
-    let bytes = overhead;
-    const flush = () => {
-      if (!current.length) return;
-      out.push({
-        input: batchInput === undefined ? { Items: current } : { BatchInput: batchInput, Items: current },
-        size: current.length,
-      });
-      current = [];
-      bytes = overhead;
-    };
-    for (const item of items) {
-      const size = JSON.stringify(item).length + 1;
-      if (current.length && ((maxItems && current.length >= maxItems) || bytes + size > maxBytes)) flush();
-      current.push(item);
-      bytes += size;
-    }
-    flush();
-    return out;
-  }
-
-  private async writeResults(
-    exec: Execution,
-    stateName: string,
-    payload: HandlerPayload,
-    mapRunArn: string,
-    mapRunId: string,
-    records: ChildRecord[],
-  ): Promise<Json> {
-    const params = (payload.writer ?? {}) as JsonObject;
-    const bucket = String(params.Bucket ?? '');
-    if (!bucket || !this.s3) throw runtimeError(`Map "${stateName}": ResultWriter needs a Bucket and an s3Root`);
-    const prefix = params.Prefix ? `${String(params.Prefix).replace(/\/$/, '')}/` : '';
-    const base = `${prefix}${mapRunId}/`;
-    const toEntry = (r: ChildRecord): JsonObject => ({
-      ExecutionArn: `arn:aws:states:${this.region}:${this.account}:execution:${exec.machine.name}/${stateName}:${mapRunId}:${r.index}`,
-      Input: JSON.stringify(r.input),
-      InputDetails: { Included: true },
-      Name: `${mapRunId}:${r.index}`,
-      ...(r.status === 'SUCCEEDED'
-        ? { Output: JSON.stringify(r.output), OutputDetails: { Included: true } }
-        : { Error: r.error ?? null, Cause: r.cause ?? null }),
-      StartDate: new Date(r.start).toISOString(),
-      StateMachineArn: exec.machine.stateMachineArn,
-      Status: r.status,
-      StopDate: new Date(r.stop).toISOString(),
-    });
-    const files: Record<string, Array<{ Key: string; Size: number }>> = { FAILED: [], PENDING: [], SUCCEEDED: [] };
-    for (const status of ['SUCCEEDED', 'FAILED'] as const) {
-      const entries = records.filter((r) => r?.status === status).map(toEntry);
-      if (!entries.length) continue;
-      const key = `${base}${status}_0.json`;
-      const body = JSON.stringify(entries);
-      await this.s3.put(bucket, key, body);
-      files[status]!.push({ Key: key, Size: Buffer.byteLength(body) });
-    }
-    const manifestKey = `${base}manifest.json`;
-    await this.s3.put(
-      bucket,
-      manifestKey,
-      JSON.stringify({ DestinationBucket: bucket, MapRunArn: mapRunArn, ResultFiles: files }),
-    );
-    return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: bucket, Key: manifestKey } };
   }
 }
 
@@ -1078,17 +872,6 @@ interface LibraryEvent {
   catch?: { catcher: { Next: string } };
 }
 
-interface ChildRecord {
-  index: number;
-  status: 'SUCCEEDED' | 'FAILED';
-  input: Json;
-  output?: Json;
-  error?: string;
-  cause?: string;
-  start: number;
-  stop: number;
-}
-
 function describe(e: Execution): ExecutionDescription {
   const d: ExecutionDescription = {
     executionArn: e.arn,
@@ -1107,58 +890,6 @@ function describe(e: Execution): ExecutionDescription {
 
 function metaFields(meta: RunMeta): Pick<LocalEvent, 'scope' | 'stateName' | 'index' | 'express'> {
   return { scope: meta.scope, stateName: meta.parentState, index: meta.index, express: meta.express || undefined };
-}
-
-function childMeta(run: RunInfo, kind: RunMeta['kind'], stateName: string, index: number): RunMeta {
-  const label = kind === 'child' ? `${stateName}#child${index}` : `${stateName}[${index}]`;
-  return {
-    kind,
-    scope: run.meta.scope ? `${run.meta.scope}/${label}` : label,
-    parentState: stateName,
-    index,
-    express: run.meta.express,
-  };
-}
-
-/** An abort group for the child runs of one Parallel / Map state, stopped with its parent run. */
-function childGroup(parent: AbortSignal): { signal: AbortSignal; abort: () => void; release: () => void } {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  const onAbort = () => controller.abort();
-  parent.addEventListener('abort', onAbort, { once: true });
-  if (parent.aborted) controller.abort();
-  return {
-    signal: controller.signal,
-    abort: () => controller.abort(),
-    release: () => parent.removeEventListener('abort', onAbort),
-  };
-}
-
-function concurrency(fixed: unknown, fromPath: Json | undefined, cap: number): number {
-  const v = (fixed ?? fromPath) as number | undefined;
-  if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0))
-    throw runtimeError(`MaxConcurrency must be a non-negative integer, got ${JSON.stringify(v)}`);
-  return !v ? Math.max(1, cap) : Math.min(v, MAX_CHILD_CONCURRENCY);
-}
-
-/** Runs fn(0..n-1) with at most `limit` in flight; results in index order; rejects on the first failure. */
-async function pool<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const results = new Array<T>(n);
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < n) {
-      const i = next++;
-      try {
-        results[i] = await fn(i);
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, n) }, worker));
-  return results;
 }
 
 function lambdaError(e: unknown): StatesError {
