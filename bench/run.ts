@@ -20,6 +20,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { cstDateOf } from '#domain/calendar.js';
 import { parameters } from '#params/index.js';
 import { evaluate, parseFacts } from '#rules/engine.js';
@@ -716,8 +717,37 @@ async function orchestrate(): Promise<void> {
   for (const g of results.goals) log(`  ${g.met ? 'met   ' : 'MISSED'}  ${g.goal}: ${g.measured} — ${g.note}`);
 }
 
+export const BENCH_HELP = `npm run bench
+  全部基准测试 / every benchmark, medians of several runs: the rules (bundled) against json-rules-engine, intake
+  through the store on DynamoDB Local (Java 17), the Lambda bundles, the transitions per case path, the cost model.
+  Writes bench/results.json and docs/performance.md (with the machine and the date). Takes no flags but:
+
+  -h, --help             本说明 / this help
+
+Exit codes: 0 written; 1 a benchmark failed; 2 a bad flag (on stderr).
+`;
+
+/** The command line of \`npm run bench\`: only --help (node:util parseArgs, strict). */
+export function parseBenchCli(argv: readonly string[]): { help: boolean } {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { help: { type: 'boolean', short: 'h', default: false } },
+    strict: true,
+    allowPositionals: false,
+  });
+  return { help: values.help ?? false };
+}
+
 if (process.env.BENCH_RUN_PART === 'rules') {
   console.log(JSON.stringify(await rulesPart()));
-} else {
-  await orchestrate();
+} else if (import.meta.url === `file://${process.argv[1]}`) {
+  let cli: { help: boolean } | undefined;
+  try {
+    cli = parseBenchCli(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`npm run bench: ${(e as Error).message} (npm run bench -- --help)\n`);
+    process.exitCode = 2;
+  }
+  if (cli?.help) process.stdout.write(BENCH_HELP);
+  else if (cli) await orchestrate();
 }

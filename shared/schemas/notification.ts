@@ -5,12 +5,18 @@
 import * as z from 'zod';
 import { employeeMode, fen, regionCode, scheme, timestampOrDate, yearMonth } from './common.js';
 
-/** A normalised identity key (E-6), e.g. `CN:220102199003071234`. Written by shared/domain/identity.ts. */
+/**
+ * A normalised identity key (E-6), e.g. `CN:220102199003071234`: exactly the three forms shared/domain/identity.ts
+ * writes, `CN:<ID number>`, `HMT:<residence permit>` and `PP:<ISO alpha-3>:<passport number>`.
+ */
 export const identityKey = z
   .string()
   .min(3)
   .max(64)
-  .regex(/^[A-Z]{2,3}:[0-9A-Za-z-]+$/, 'must be a normalised identity key such as CN:<ID number>');
+  .regex(
+    /^(?:CN:\d{17}[\dX]|HMT:8[123]0000\d{11}[\dX]|PP:[A-Z]{3}:[A-Z0-9]{5,20})$/,
+    'must be a normalised identity key such as CN:<ID number>',
+  );
 
 export const recordId = z
   .string()

@@ -1,4 +1,7 @@
-/** The decision CLI: RULES.md worked examples through the real command, batches, schema, and exit codes. */
+/**
+ * The decision CLI: RULES.md worked examples through the real command, batches, schema, exit codes, and the
+ * CLI conventions (node:util parseArgs, --help, results on stdout and errors on stderr).
+ */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +16,11 @@ const run = (args: string[], stdin: string) => {
     input: stdin,
     encoding: 'utf8',
   });
-  return { code: r.status, out: r.stdout ? JSON.parse(r.stdout) : null, stderr: r.stderr };
+  return {
+    code: r.status,
+    out: r.stdout ? JSON.parse(r.stdout) : null,
+    err: r.stderr ? JSON.parse(r.stderr) : null,
+  };
 };
 
 describe('npm run decide -- waiting-period (the real command)', () => {
@@ -49,11 +56,12 @@ describe('npm run decide -- waiting-period (the real command)', () => {
     ).toEqual(['P-1', 'W-7', 'W-6']);
   });
 
-  it('bad input: exit code 2 and a JSON error naming each bad field, nothing decided', () => {
+  it('bad input: exit code 2 and a JSON error on stderr naming each bad field, nothing decided', () => {
     const r = run(['waiting-period'], JSON.stringify({ region: '999999', scheme: 'resident', paidAt: '2027-02-30' }));
     expect(r.code).toBe(2);
-    expect(r.out.error).toBe('invalid-input');
-    const paths = r.out.issues.map((i: { path: string }) => i.path);
+    expect(r.out).toBeNull();
+    expect(r.err.error).toBe('invalid-input');
+    const paths = r.err.issues.map((i: { path: string }) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['region', 'paidAt']));
   });
 });
@@ -67,14 +75,15 @@ describe('runCli', () => {
       JSON.stringify([good, { ...good, feeYear: 'next' }, { ...good, scheme: 'employee' }]),
     );
     expect(r.code).toBe(2);
-    const body = JSON.parse(r.stdout);
+    expect(r.stdout).toBe('');
+    const body = JSON.parse(r.stderr);
     expect(body.issues.map((i: { path: string }) => i.path)).toEqual(['[1].feeYear', '[2].feeMonth', '[2].mode']);
   });
 
   it('an unknown decision: exit code 2 and the list of decisions', () => {
     const r = runCli(['wating-period'], '{}');
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({
+    expect(JSON.parse(r.stderr)).toMatchObject({
       error: 'unknown-decision',
       decisions: expect.arrayContaining(['waiting-period']),
     });
@@ -87,7 +96,7 @@ describe('runCli', () => {
   it('a bad --as-of: exit code 2 naming it', () => {
     const r = runCli(['waiting-period', '--as-of', '2026-02-30'], JSON.stringify(good));
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout).issues[0].path).toBe('--as-of');
+    expect(JSON.parse(r.stderr).issues[0].path).toBe('--as-of');
   });
 
   it('the rules cannot decide: exit code 3 with the error and the batch index', () => {
@@ -99,7 +108,7 @@ describe('runCli', () => {
       ]),
     );
     expect(r.code).toBe(3);
-    expect(JSON.parse(r.stdout)).toMatchObject({ error: 'no-applicable-rule', index: 1 });
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: 'no-applicable-rule', index: 1 });
   });
 
   it('--schema prints the input as JSON Schema, generated from zod', () => {
@@ -108,6 +117,24 @@ describe('runCli', () => {
     expect(schema.type).toBe('object');
     expect(schema.required).toEqual(expect.arrayContaining(['region', 'scheme', 'paidAt']));
     expect(schema.properties.region.enum).toContain('220100');
+  });
+
+  it('an unknown flag or a second decision: exit code 2 on stderr (parseArgs, strict)', () => {
+    for (const args of [['waiting-period', '--asof', '2026-11-15'], ['waiting-period', 'arrears'], ['--as-of']]) {
+      const r = runCli(args, JSON.stringify(good));
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(JSON.parse(r.stderr).error).toBe('invalid-arguments');
+    }
+  });
+
+  it('--help says how to call it, on stdout, exit code 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const r = runCli([flag], '');
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      expect(r.stdout).toContain('npm run -s decide -- <decision>');
+      expect(r.stdout).toContain('--as-of');
+    }
   });
 
   it('--list names the decisions with their rules', () => {

@@ -157,7 +157,7 @@ describe('the deadline index', () => {
 
 describe("a person's cases and the audit trail", () => {
   it('lists the cases of a person and of a unit', async () => {
-    const key = `CN:${uid('P')}`;
+    const key = `CN:2201021990${String(seq++).padStart(8, '0')}`;
     const a = await store.openCase(arrearsCase({ subject: { kind: 'person', identityKey: key } }), staff);
     const b = await store.openCase(
       arrearsCase({
@@ -231,7 +231,7 @@ describe('atomic changes of several items', () => {
   });
 
   it('writes a case and an enrollment together, or neither', async () => {
-    const key = `CN:${uid('P')}`;
+    const key = `CN:2201021990${String(seq++).padStart(8, '0')}`;
     const e = await store.createEnrollment(enrollment(key), staff);
     const c = await store.openCase(arrearsCase({ subject: { kind: 'person', identityKey: key } }), staff);
     const suspended: EnrollmentInput = {
@@ -281,7 +281,7 @@ describe('atomic changes of several items', () => {
   });
 
   it('checks the version of enrollments and persons too', async () => {
-    const key = `CN:${uid('P')}`;
+    const key = `CN:2201021990${String(seq++).padStart(8, '0')}`;
     const e = await store.createEnrollment(enrollment(key), staff);
     await expect(store.createEnrollment(enrollment(key), staff)).rejects.toBeInstanceOf(AlreadyExistsError);
     await store.saveEnrollment({ ...e, unitId: 'U-2' }, 1, staff);

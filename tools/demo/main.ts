@@ -1,6 +1,6 @@
 /**
- * `npm run demo` (issue 6): a year of Changchun through the public interfaces, printed with the rules behind
- * each step, then every case checked against what the rules expect (demo-script.ts tells the story).
+ * `npm run demo`: a year of Changchun through the public interfaces, printed with the rules behind each step,
+ * then every case checked against what the rules expect (script.ts and its scenes/ tell the story).
  *
  *   npm run demo                          # starts its own in-memory system on free ports, stops it at the end
  *   npm run demo -- --url http://127.0.0.1:3000 [--tokens .local/dev-tokens.json]
@@ -9,7 +9,7 @@
  *   flags: --log <file> (the own system's log; default: kept quiet)
  *
  * Exit code: 0 when every case is as the rules expect, 1 with the mismatches, 2 when it cannot run (bad
- * flags, a running system whose clock is past the start, no tokens) with a JSON error on stdout.
+ * flags: a JSON error on stderr; a running system whose clock is past the start, no tokens: on stdout).
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -20,7 +20,24 @@ export interface DemoCli {
   readonly url?: string;
   readonly tokens: string;
   readonly log?: string;
+  readonly help?: true;
 }
+
+export const DEMO_HELP = `npm run demo -- [options]
+  长春市一年的示例，只经公开接口，每个案件按规则核对 / a year of Changchun (2027-09-01 to 2028-08-31) through the
+  public interfaces only, every case checked at the end against values worked out from RULES.md.
+
+  (no flags)             自带内存系统，空闲端口，结束即停 / its own in-memory system on free ports, stopped at the end
+  --url <http://…>       驱动一个运行中的系统 / drive a running system (npm start -- --in-memory) whose clock has not
+                         passed 2027-09-01 09:00 CST; the clock never moves back, so each run needs a fresh system
+  --tokens <file>        该系统的开发令牌 / that system's dev tokens (default .local/dev-tokens.json; npm start's
+                         banner names the file)
+  --log <file>           自带系统的日志 / the own system's log (default: kept quiet)
+  -h, --help             本说明 / this help
+
+Exit codes: 0 every case as the rules expect; 1 mismatches (listed); 2 cannot run (a bad flag on stderr; a system
+whose clock is past the start, or no tokens: a JSON error on stdout).
+`;
 
 export function parseDemoCli(argv: readonly string[]): DemoCli {
   const { values } = parseArgs({
@@ -29,8 +46,10 @@ export function parseDemoCli(argv: readonly string[]): DemoCli {
       url: { type: 'string' },
       tokens: { type: 'string', default: '.local/dev-tokens.json' },
       log: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
+    allowPositionals: false,
   });
   if (values.url !== undefined && !/^https?:\/\/[^/]+/.test(values.url))
     throw new Error(`--url: not an http URL: ${values.url}`);
@@ -38,6 +57,7 @@ export function parseDemoCli(argv: readonly string[]): DemoCli {
     ...(values.url ? { url: values.url.replace(/\/+$/, '') } : {}),
     tokens: values.tokens ?? '.local/dev-tokens.json',
     ...(values.log ? { log: values.log } : {}),
+    ...(values.help ? { help: true as const } : {}),
   };
 }
 
@@ -127,8 +147,14 @@ async function main(): Promise<number> {
   try {
     cli = parseDemoCli(process.argv.slice(2));
   } catch (e) {
-    console.log(JSON.stringify({ error: 'invalid-arguments', message: (e as Error).message }));
+    process.stderr.write(
+      `${JSON.stringify({ error: 'invalid-arguments', message: `${(e as Error).message} (npm run demo -- --help lists the flags)` })}\n`,
+    );
     return 2;
+  }
+  if (cli.help) {
+    process.stdout.write(DEMO_HELP);
+    return 0;
   }
   try {
     const report = cli.url ? await againstRunning({ ...cli, url: cli.url }) : await withOwnSystem(cli);
