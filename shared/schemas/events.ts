@@ -11,17 +11,32 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { cstDateOf } from '#domain/calendar.js';
+import { addDays, cstDateOf } from '#domain/calendar.js';
 import { maskIdentity, parseIdentity } from '#domain/identity.js';
 import type { Fen } from '#domain/money.js';
 import type { TaxPaymentNotification } from './notification.js';
-import { employeeMode, fen, flexibleMode, regionCode, scheme, timestampOrDate, yearMonth } from './common.js';
+import {
+  employeeMode,
+  feeMonth,
+  feeYear,
+  fen,
+  flexibleMode,
+  PAYMENT_FUTURE_DAYS,
+  regionCode,
+  scheme,
+  strictObject,
+  timestampOrDate,
+} from './common.js';
 
 /** EventBridge `source` and `detail-type` the intake rule matches. */
 export const TAX_PAYMENT_SOURCE = 'gov.chinatax.jilin';
 export const TAX_PAYMENT_DETAIL_TYPE = 'Tax Payment Notification';
 
-/** The detail versions this intake reads. A new version is added here, never by changing an old one. */
+/**
+ * The detail versions this intake reads. A new version is added here, never by changing an old one; within a
+ * version every object is strict, so a field the version does not define (a misspelling, or a field of a
+ * later version sent under this one) makes the notification malformed, with the field named.
+ */
 export const SUPPORTED_SCHEMA_VERSIONS = ['1'] as const;
 
 /**
@@ -34,13 +49,13 @@ const notificationIdSchema = z
   .max(100)
   .regex(/^[0-9A-Za-z._:-]+$/, 'letters, digits and . _ : - only');
 
-const identitySchema = z.object({
+const identitySchema = strictObject({
   documentType: z.enum(['resident-id', 'hmt-residence-permit', 'passport']).optional(),
   number: z.string().min(1).max(64),
   nationality: z.string().max(8).optional(),
 });
 
-const paidPeriodV1 = z.object({
+const paidPeriodV1 = strictObject({
   /** `YYYY-MM` (employee fee month) or `YYYY` (resident fee year). */
   feePeriod: z.string(),
   amountFen: fen,
@@ -50,7 +65,7 @@ const paidPeriodV1 = z.object({
   dueFen: fen.optional(),
 });
 
-const insuredV1 = z.object({
+const insuredV1 = strictObject({
   identity: identitySchema,
   periods: z.array(paidPeriodV1).min(1).max(40),
 });
@@ -58,59 +73,58 @@ const insuredV1 = z.object({
 /** Persons in one notification; a larger unit payroll comes as several notifications. */
 export const MAX_INSURED_PER_NOTIFICATION = 500;
 
-export const taxPaymentDetailV1 = z
-  .object({
-    schemaVersion: z.literal('1'),
-    notificationId: notificationIdSchema,
-    /** The earlier notification this one corrects (same payer, same persons and periods). */
-    corrects: notificationIdSchema.optional(),
-    payer: z.object({
-      kind: z.enum(['unit', 'person', 'unemployment-fund', 'custodian', 'agent', 'government']),
-      /** Unified social credit code of a unit, or the agent's reference. */
-      id: z
-        .string()
-        .min(1)
-        .max(64)
-        .regex(/^[0-9A-Za-z._:-]+$/, 'letters, digits and . _ : - only')
-        .optional(),
-    }),
-    scheme,
-    mode: employeeMode.optional(),
-    flexibleMode: flexibleMode.optional(),
-    region: regionCode,
-    paidAt: timestampOrDate,
-    /** `retirement-lump-sum`: the 趸缴 of R-4(b) that a retirement-transfer case waits for. */
-    purpose: z.enum(['contribution', 'retirement-lump-sum']).default('contribution'),
-    insured: z.array(insuredV1).min(1).max(MAX_INSURED_PER_NOTIFICATION),
-  })
-  .superRefine((d, ctx) => {
-    if (d.scheme === 'employee' && !d.mode)
-      ctx.addIssue({ code: 'custom', path: ['mode'], message: 'required for the employee scheme' });
-    if (d.scheme === 'resident' && d.mode)
-      ctx.addIssue({ code: 'custom', path: ['mode'], message: 'only for the employee scheme' });
-    if (d.payer.kind === 'person' && d.insured.length !== 1)
-      ctx.addIssue({ code: 'custom', path: ['insured'], message: 'a person pays for exactly one insured person' });
-    if (d.purpose === 'retirement-lump-sum' && d.scheme !== 'employee')
-      ctx.addIssue({ code: 'custom', path: ['purpose'], message: 'a retirement lump sum is an employee payment' });
-    if (d.corrects === d.notificationId)
-      ctx.addIssue({ code: 'custom', path: ['corrects'], message: 'a notification cannot correct itself' });
-    d.insured.forEach((p, i) => {
-      const seen = new Set<string>();
-      p.periods.forEach((period, j) => {
-        const ok =
-          d.scheme === 'employee' ? yearMonth.safeParse(period.feePeriod).success : /^\d{4}$/.test(period.feePeriod);
-        if (!ok)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['insured', i, 'periods', j, 'feePeriod'],
-            message: d.scheme === 'employee' ? 'must be a fee month YYYY-MM' : 'must be a fee year YYYY',
-          });
-        if (seen.has(period.feePeriod))
-          ctx.addIssue({ code: 'custom', path: ['insured', i, 'periods', j, 'feePeriod'], message: 'appears twice' });
-        seen.add(period.feePeriod);
-      });
+/** Why a fee period is not one of the scheme's: a fee month (employee) or a fee year (resident), in range. */
+function feePeriodProblem(scheme: 'employee' | 'resident', feePeriod: string): string | undefined {
+  if (scheme === 'resident' && !/^\d{4}$/.test(feePeriod)) return 'must be a fee year YYYY';
+  const r = scheme === 'employee' ? feeMonth.safeParse(feePeriod) : feeYear.safeParse(Number(feePeriod));
+  return r.success ? undefined : r.error.issues[0]!.message;
+}
+
+export const taxPaymentDetailV1 = strictObject({
+  schemaVersion: z.literal('1'),
+  notificationId: notificationIdSchema,
+  /** The earlier notification this one corrects (same payer, same persons and periods). */
+  corrects: notificationIdSchema.optional(),
+  payer: strictObject({
+    kind: z.enum(['unit', 'person', 'unemployment-fund', 'custodian', 'agent', 'government']),
+    /** Unified social credit code of a unit, or the agent's reference. */
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[0-9A-Za-z._:-]+$/, 'letters, digits and . _ : - only')
+      .optional(),
+  }),
+  scheme,
+  mode: employeeMode.optional(),
+  flexibleMode: flexibleMode.optional(),
+  region: regionCode,
+  paidAt: timestampOrDate,
+  /** `retirement-lump-sum`: the 趸缴 of R-4(b) that a retirement-transfer case waits for. */
+  purpose: z.enum(['contribution', 'retirement-lump-sum']).default('contribution'),
+  insured: z.array(insuredV1).min(1).max(MAX_INSURED_PER_NOTIFICATION),
+}).superRefine((d, ctx) => {
+  if (d.scheme === 'employee' && !d.mode)
+    ctx.addIssue({ code: 'custom', path: ['mode'], message: 'required for the employee scheme' });
+  if (d.scheme === 'resident' && d.mode)
+    ctx.addIssue({ code: 'custom', path: ['mode'], message: 'only for the employee scheme' });
+  if (d.payer.kind === 'person' && d.insured.length !== 1)
+    ctx.addIssue({ code: 'custom', path: ['insured'], message: 'a person pays for exactly one insured person' });
+  if (d.purpose === 'retirement-lump-sum' && d.scheme !== 'employee')
+    ctx.addIssue({ code: 'custom', path: ['purpose'], message: 'a retirement lump sum is an employee payment' });
+  if (d.corrects === d.notificationId)
+    ctx.addIssue({ code: 'custom', path: ['corrects'], message: 'a notification cannot correct itself' });
+  d.insured.forEach((p, i) => {
+    const seen = new Set<string>();
+    p.periods.forEach((period, j) => {
+      const problem = feePeriodProblem(d.scheme, period.feePeriod);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['insured', i, 'periods', j, 'feePeriod'], message: problem });
+      if (seen.has(period.feePeriod))
+        ctx.addIssue({ code: 'custom', path: ['insured', i, 'periods', j, 'feePeriod'], message: 'appears twice' });
+      seen.add(period.feePeriod);
     });
   });
+});
 export type TaxPaymentDetailV1 = z.output<typeof taxPaymentDetailV1>;
 
 /** The EventBridge envelope; other envelope fields (account, region, resources) pass through unread. */
@@ -176,7 +190,8 @@ function malformed(reason: string, issues: EventIssue[]): ParsedTaxPaymentEvent 
 
 /**
  * Parses one message body (the EventBridge event as JSON text) into per-person payments, or says
- * why it is malformed. Never throws. `today` (CST) makes a birth date after it an invalid number.
+ * why it is malformed. Never throws. `today` (CST) makes a birth date after it an invalid number, and a
+ * payment time more than a day after it a malformed notification.
  * Messages never echo an identity number: zod's issues are reduced to paths and words.
  */
 export function parseTaxPaymentEvent(body: string, today?: string): ParsedTaxPaymentEvent {
@@ -209,6 +224,15 @@ export function parseTaxPaymentEvent(body: string, today?: string): ParsedTaxPay
     return malformed(`malformed detail: ${describe(issues)}`, issues);
   }
   const d = parsed.data;
+  // A payment is notified after it is made: a paidAt well after the day it is read is a wrong time, not an
+  // early notice (and it would date cover from a day that has not come).
+  if (today && cstDateOf(d.paidAt) > addDays(today, PAYMENT_FUTURE_DAYS)) {
+    const issue = {
+      path: 'detail.paidAt',
+      message: `晚于今天（${today}）超过${PAYMENT_FUTURE_DAYS}天 more than ${PAYMENT_FUTURE_DAYS} day after today (${today})`,
+    };
+    return malformed(`malformed detail: ${describe([issue])}`, [issue]);
+  }
 
   // E-6: every identity number must make a valid key; one bad number makes the notification malformed
   // (the payment cannot be put on anybody's ledger, and half a unit payment is worse than none).

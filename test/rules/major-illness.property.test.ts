@@ -21,7 +21,8 @@ const year = fc.record({ insured: fc.boolean(), zero: fc.boolean(), used: fc.boo
 }));
 
 const history: fc.Arbitrary<History> = fc.record({
-  first: fc.integer({ min: 1995, max: 2024 }),
+  // Fee years start with the 1998 reform (shared/schemas/common.ts); resident cover came later still.
+  first: fc.integer({ min: 1998, max: 2024 }),
   years: fc.array(year, { minLength: 0, maxLength: 35 }),
   original: fc.integer({ min: 1, max: 100_000_000 }),
 });

@@ -3,11 +3,28 @@
  * bad field), the route table (functions/api/routes.ts) lists them, and docs/openapi.json is generated
  * from them. Decision facts reuse the engine's own input schemas, so the API cannot drift from the
  * contract in docs/decisions.md.
+ *
+ * Every request body is strict (`strictObject`): a field a body does not declare is a 400 naming it, so a
+ * misspelt field is never dropped without a word. Dates have ranges by meaning (shared/schemas/common.ts);
+ * what needs today's date is checked by the service, which has the clock.
  */
 import * as z from 'zod';
 import { DECISION_IDS } from '#rules/decision-ids.js';
 import { refundFacts } from '#rules/refunds/decision.js';
-import { calendarDate, employeeMode, fen, flexibleMode, regionCode, scheme, sex, yearMonth } from '#schemas/common.js';
+import {
+  birthDate,
+  businessDate,
+  calendarDate,
+  employeeMode,
+  feeMonth,
+  fen,
+  flexibleMode,
+  regionCode,
+  scheme,
+  sex,
+  strictObject,
+  yearMonth,
+} from '#schemas/common.js';
 import {
   actorSchema,
   caseInput,
@@ -34,18 +51,16 @@ const note = z.string().trim().min(1).max(500).describe('why, in words a reviewe
 
 // ── Shared pieces ────────────────────────────────────────────────────────────
 
-export const identityDocument = z
-  .object({
-    number: z.string().min(1).max(64).describe('the document number as written; spaces are ignored, x is read as X'),
-    documentType: z
-      .enum(['resident-id', 'hmt-residence-permit', 'passport'])
-      .optional()
-      .describe(
-        'absent: passport when a nationality is given, a permit when the number begins 810000/820000/830000, else resident-id',
-      ),
-    nationality: z.string().max(8).optional().describe('passports: ISO 3166-1 alpha-3'),
-  })
-  .describe('E-6: the identity document; the identity-key decision validates it and makes the person key');
+export const identityDocument = strictObject({
+  number: z.string().min(1).max(64).describe('the document number as written; spaces are ignored, x is read as X'),
+  documentType: z
+    .enum(['resident-id', 'hmt-residence-permit', 'passport'])
+    .optional()
+    .describe(
+      'absent: passport when a nationality is given, a permit when the number begins 810000/820000/830000, else resident-id',
+    ),
+  nationality: z.string().max(8).optional().describe('passports: ISO 3166-1 alpha-3'),
+}).describe('E-6: the identity document; the identity-key decision validates it and makes the person key');
 
 export const personPath = z.object({
   identityKey: identityKey.describe('normalised identity key, e.g. CN:220102199003071234 (URL-encode the colon)'),
@@ -63,13 +78,12 @@ export const decisionPath = z.object({
     .describe(`a decision id of docs/decisions.md: ${DECISION_IDS.join(', ')}`),
 });
 
-const places = z
-  .object({
-    hukou: regionCode.optional().describe('户籍地'),
-    residence: regionCode.optional().describe('常住地'),
-    employment: regionCode.optional().describe('就业地'),
-    study: regionCode.optional().describe('学籍地'),
-  })
+const places = strictObject({
+  hukou: regionCode.optional().describe('户籍地'),
+  residence: regionCode.optional().describe('常住地'),
+  employment: regionCode.optional().describe('就业地'),
+  study: regionCode.optional().describe('学籍地'),
+})
   .default({})
   .describe('the person’s places within the system’s regions');
 
@@ -85,25 +99,22 @@ const work = z
   ])
   .describe('E-1 unit-employee; E-2 flexible work; not-working');
 
-const employer = z
-  .object({
-    unitId: id.describe('the unit (单位编号)'),
-    kind: z.enum([
-      'state-organ',
-      'public-institution',
-      'enterprise',
-      'social-organisation',
-      'individual-business-with-employees',
-    ]),
-    registeredIn: regionCode.describe('where the unit is registered (E-1)'),
-  })
-  .describe('unit employees: the unit');
+const employer = strictObject({
+  unitId: id.describe('the unit (单位编号)'),
+  kind: z.enum([
+    'state-organ',
+    'public-institution',
+    'enterprise',
+    'social-organisation',
+    'individual-business-with-employees',
+  ]),
+  registeredIn: regionCode.describe('where the unit is registered (E-1)'),
+}).describe('unit employees: the unit');
 
-const custody = z
-  .object({
-    coverLapsed: z.boolean(),
-    agent: z.enum(['facility', 'named-agent']),
-  })
+const custody = strictObject({
+  coverLapsed: z.boolean(),
+  agent: z.enum(['facility', 'named-agent']),
+})
   .optional()
   .describe('E-9: held in a public-security or justice facility');
 
@@ -222,17 +233,15 @@ export const caseCreatedView = z.object({
 
 // ── Enrollment ───────────────────────────────────────────────────────────────
 
-export const enrollBody = z
-  .object({
-    identity: identityDocument,
-    region: regionCode.describe('the pooling region to enroll in: the caller’s own'),
-    on: calendarDate.optional().describe('the day of enrollment (default: today, CST)'),
-    scheme,
-    mode: employeeMode.optional(),
-    ...workFacts,
-    note: note.optional(),
-  })
-  .superRefine(checkWork);
+export const enrollBody = strictObject({
+  identity: identityDocument,
+  region: regionCode.describe('the pooling region to enroll in: the caller’s own'),
+  on: businessDate.optional().describe('the day of enrollment (default: today, CST)'),
+  scheme,
+  mode: employeeMode.optional(),
+  ...workFacts,
+  note: note.optional(),
+}).superRefine(checkWork);
 export type EnrollBody = z.output<typeof enrollBody>;
 
 export const enrolledView = z.object({
@@ -245,9 +254,9 @@ export const enrolledView = z.object({
   reason: reasonSchema,
 });
 
-export const statusChangeBody = z.object({
+export const statusChangeBody = strictObject({
   status: enrollmentStatus,
-  from: calendarDate.describe('the first day of the new status'),
+  from: businessDate.describe('the first day of the new status'),
   rules: z
     .array(z.string().regex(/^[A-Z]-\d+[a-z]?$/, 'a rule id such as A-1'))
     .max(10)
@@ -257,14 +266,12 @@ export const statusChangeBody = z.object({
 });
 export type StatusChangeBody = z.output<typeof statusChangeBody>;
 
-export const transferBody = z
-  .object({
-    toRegion: regionCode.describe('the receiving region: the caller’s own (the receiving agency enrolls, E-8)'),
-    on: calendarDate.optional().describe('the day the new enrollment starts (default: today)'),
-    ...workFacts,
-    note: note.optional(),
-  })
-  .superRefine(checkWork);
+export const transferBody = strictObject({
+  toRegion: regionCode.describe('the receiving region: the caller’s own (the receiving agency enrolls, E-8)'),
+  on: businessDate.optional().describe('the day the new enrollment starts (default: today)'),
+  ...workFacts,
+  note: note.optional(),
+}).superRefine(checkWork);
 export type TransferBody = z.output<typeof transferBody>;
 
 // ── Status ───────────────────────────────────────────────────────────────────
@@ -288,25 +295,24 @@ export const personStatusView = z.object({
 
 const months = z.number().int().min(0).max(960);
 
-export const retirementApplicationBody = z.object({
+export const retirementApplicationBody = strictObject({
   identityKey,
   post: z.enum(['cadre', 'worker']).optional().describe('women: cadre or worker post (R-9)'),
   retirementDate: calendarDate.optional().describe('R-9: the date as the agency gives it'),
   sex: sex.optional().describe('passport holders only: the ID number gives it otherwise'),
-  birthDate: calendarDate.optional().describe('passport holders only: the ID number gives it otherwise'),
+  birthDate: birthDate.optional().describe('passport holders only: the ID number gives it otherwise'),
   retireIn: flexibleMode.optional(),
-  record: z.object({
+  record: strictObject({
     deemedMonths: months,
     outOfProvinceMonths: months,
     localCombinedMonths: months,
     localPoolingOnlyMonths: months.optional(),
   }),
   militaryPeriods: z
-    .array(z.object({ kind: z.enum(['military-service', 'military-spouse']), from: yearMonth, to: yearMonth }))
+    .array(strictObject({ kind: z.enum(['military-service', 'military-spouse']), from: yearMonth, to: yearMonth }))
     .max(20)
     .optional(),
-  bankruptcyDeferral: z
-    .object({ agreementInForce: z.boolean(), individualDueFen: fen, unitDueFen: fen })
+  bankruptcyDeferral: strictObject({ agreementInForce: z.boolean(), individualDueFen: fen, unitDueFen: fen })
     .optional()
     .describe('R-8'),
   note: note.optional(),
@@ -315,7 +321,7 @@ export type RetirementApplicationBody = z.output<typeof retirementApplicationBod
 
 export const RETIREMENT_CHOICES = ['transfer', 'continue-paying', 'lump-sum', 'resident'] as const;
 
-export const retirementChoiceBody = z.object({
+export const retirementChoiceBody = strictObject({
   choice: z.enum(RETIREMENT_CHOICES).describe('R-4: one of the options the application offered'),
   note: note.optional(),
 });
@@ -323,73 +329,67 @@ export type RetirementChoiceBody = z.output<typeof retirementChoiceBody>;
 
 // ── Bankruptcy deferral ──────────────────────────────────────────────────────
 
-export const deferralAgreementBody = z
-  .object({
-    unitId: id.describe('the enterprise'),
-    region: regionCode.describe('the pooling region of the enterprise: the caller’s own'),
-    filedOn: calendarDate.describe('the bankruptcy filing with the court'),
-    rulingOn: calendarDate.optional(),
-    taxConfirmed: z.boolean().describe('tax confirmed that the enterprise cannot pay'),
-    agreementFiledOn: calendarDate.describe('the day the agreement with tax was filed with the agency'),
-    agreementEndsOn: calendarDate.describe('the agreement’s last day'),
-    employees: z
-      .array(
-        z.object({
-          identityKey,
-          months: z
-            .array(z.object({ feeMonth: yearMonth, baseFen: fen, paidFen: fen.optional() }))
-            .min(1)
-            .max(60),
-        }),
-      )
-      .min(1)
-      .max(50)
-      .describe('the employees and their deferred fee months'),
-    note: note.optional(),
-  })
-  .superRefine((b, ctx) => {
-    if (b.agreementEndsOn < b.agreementFiledOn)
-      ctx.addIssue({ code: 'custom', path: ['agreementEndsOn'], message: 'is before the agreement was filed' });
-    if (b.agreementFiledOn < b.filedOn)
-      ctx.addIssue({ code: 'custom', path: ['agreementFiledOn'], message: 'is before the bankruptcy filing' });
-  });
+export const deferralAgreementBody = strictObject({
+  unitId: id.describe('the enterprise'),
+  region: regionCode.describe('the pooling region of the enterprise: the caller’s own'),
+  filedOn: businessDate.describe('the bankruptcy filing with the court'),
+  rulingOn: businessDate.optional(),
+  taxConfirmed: z.boolean().describe('tax confirmed that the enterprise cannot pay'),
+  agreementFiledOn: businessDate.describe('the day the agreement with tax was filed with the agency'),
+  agreementEndsOn: businessDate.describe('the agreement’s last day'),
+  employees: z
+    .array(
+      strictObject({
+        identityKey,
+        months: z
+          .array(strictObject({ feeMonth, baseFen: fen, paidFen: fen.optional() }))
+          .min(1)
+          .max(60),
+      }),
+    )
+    .min(1)
+    .max(50)
+    .describe('the employees and their deferred fee months'),
+  note: note.optional(),
+}).superRefine((b, ctx) => {
+  if (b.agreementEndsOn < b.agreementFiledOn)
+    ctx.addIssue({ code: 'custom', path: ['agreementEndsOn'], message: 'is before the agreement was filed' });
+  if (b.agreementFiledOn < b.filedOn)
+    ctx.addIssue({ code: 'custom', path: ['agreementFiledOn'], message: 'is before the bankruptcy filing' });
+});
 export type DeferralAgreementBody = z.output<typeof deferralAgreementBody>;
 
-export const endAgreementBody = z
-  .object({
-    cause: z
-      .enum(['paid-in-full', 'court-ruling', 'agreement-ended', 'withdrawn'])
-      .describe('paid-in-full (B-2); otherwise the agreement ends and what is unpaid becomes arrears (B-4)'),
-    endedOn: calendarDate.describe('the agreement’s end, or the day everything was paid'),
-    note,
-  })
-  .describe('end a bankruptcy deferral agreement');
+export const endAgreementBody = strictObject({
+  cause: z
+    .enum(['paid-in-full', 'court-ruling', 'agreement-ended', 'withdrawn'])
+    .describe('paid-in-full (B-2); otherwise the agreement ends and what is unpaid becomes arrears (B-4)'),
+  endedOn: businessDate.describe('the agreement’s end, or the day everything was paid'),
+  note,
+}).describe('end a bankruptcy deferral agreement');
 export type EndAgreementBody = z.output<typeof endAgreementBody>;
 
 // ── Refunds ──────────────────────────────────────────────────────────────────
 
-export const refundApplicationBody = z.object({
+export const refundApplicationBody = strictObject({
   identityKey,
   facts: refundFacts.describe('the refund decision’s facts (docs/decisions.md#refund); region is the caller’s'),
   note: note.optional(),
 });
 export type RefundApplicationBody = z.output<typeof refundApplicationBody>;
 
-export const refundApprovalBody = z.object({ note });
+export const refundApprovalBody = strictObject({ note });
 export type RefundApprovalBody = z.output<typeof refundApprovalBody>;
 
 // ── Duplicate enrollment ─────────────────────────────────────────────────────
 
-export const duplicateResolutionBody = z.object({
-  request: z
-    .object({
-      keepId: id.describe('the enrollment the person asks in writing to keep'),
-      writtenOn: calendarDate.describe('the day of the written request'),
-    })
-    .describe('D-7: the person’s written request'),
+export const duplicateResolutionBody = strictObject({
+  request: strictObject({
+    keepId: id.describe('the enrollment the person asks in writing to keep'),
+    writtenOn: businessDate.describe('the day of the written request'),
+  }).describe('D-7: the person’s written request'),
   enrollments: z
     .array(
-      z.object({
+      strictObject({
         enrollmentId: id,
         place: z.enum(['employment', 'habitual-residence', 'study', 'poverty-recognition', 'other']),
         continuousEmployeeYears: z.number().nonnegative().max(80).optional(),
@@ -401,9 +401,10 @@ export const duplicateResolutionBody = z.object({
     .min(2)
     .max(20)
     .describe('the overlapping enrollments, with what the store does not know about each'),
-  student: z
-    .object({ povertyRegistered: z.boolean().optional(), keepRecognitionPlace: z.boolean().optional() })
-    .optional(),
+  student: strictObject({
+    povertyRegistered: z.boolean().optional(),
+    keepRecognitionPlace: z.boolean().optional(),
+  }).optional(),
   note,
 });
 export type DuplicateResolutionBody = z.output<typeof duplicateResolutionBody>;
@@ -414,18 +415,18 @@ export const duplicateResolvedView = caseCreatedView.extend({
 
 // ── Newborn and identity-conversion windows ──────────────────────────────────
 
-export const newbornBody = z.object({
+export const newbornBody = strictObject({
   identity: identityDocument,
   region: regionCode.describe('where the newborn is registered: the caller’s own'),
-  birthDate: calendarDate.optional().describe('required for a passport; an ID number gives it otherwise'),
+  birthDate: birthDate.optional().describe('required for a passport; an ID number gives it otherwise'),
   note: note.optional(),
 });
 export type NewbornBody = z.output<typeof newbornBody>;
 
-export const identityConversionBody = z.object({
+export const identityConversionBody = strictObject({
   identity: identityDocument,
   region: regionCode.describe('the caller’s own'),
-  conversionDate: calendarDate.describe('the day the status converted (W-2)'),
+  conversionDate: businessDate.describe('the day the status converted (W-2)'),
   kind: z.enum(['veteran', 'other']).default('other').describe('veterans (退役军人) and others whose status converts'),
   note: note.optional(),
 });

@@ -21,12 +21,13 @@ import { addDays, type CalendarDate, cstDateOf, daysBetween, firstOfMonth, perio
 import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '#domain/money.js';
 import {
   baseFacts,
-  calendarDate,
+  businessDate,
   employeeMode,
+  feeMonth,
   fen,
   flexibleMode,
+  strictObject,
   timestampOrDate,
-  yearMonth,
 } from '#schemas/common.js';
 import { averageWage } from '../contributions/rates.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
@@ -34,8 +35,8 @@ import { InputError, NoApplicableRuleError } from '../errors.js';
 import { waitingCountsFrom } from '../waiting-period/counting.js';
 import { dueDateOf, lateFeeLine, monthDue, windowLastDay } from './lines.js';
 
-const arrearsMonth = z.object({
-  feeMonth: yearMonth.describe('fee month (费款所属期) unpaid or short-paid'),
+const arrearsMonth = strictObject({
+  feeMonth: feeMonth.describe('fee month (费款所属期) unpaid or short-paid'),
   principalFen: fen
     .optional()
     .describe(
@@ -57,14 +58,14 @@ export const arrearsFacts = baseFacts
         'TL22 §7(3): how the person is insured, 统账结合 combined (7 %) or 单建统筹 pooling-only (5 %); default: flexibleMode',
       ),
     months: z.array(arrearsMonth).min(1).describe('the fee months in arrears'),
-    firstUnpaidDay: calendarDate.describe(
+    firstUnpaidDay: businessDate.describe(
       'A-1: the first day not paid for (normally the first day of the earliest unpaid fee month)',
     ),
     paidAt: timestampOrDate
       .optional()
       .describe('when the arrears were paid; absent: the answer as of asOf, if paid that day'),
     baseDeclared: z.boolean().default(true).describe('A-7: whether the unit declared the base of the months'),
-    deferredUntil: calendarDate
+    deferredUntil: businessDate
       .optional()
       .describe('B-4: last day of a bankruptcy deferral agreement that covered these months and ended unpaid'),
   })

@@ -20,7 +20,7 @@
 import * as z from 'zod';
 import { addDays, type CalendarDate, cstDateOf, firstOfMonth } from '#domain/calendar.js';
 import { applyRatio, type Fen, formatYuan, type Ratio } from '#domain/money.js';
-import { baseFacts, calendarDate, fen, timestampOrDate, yearMonth } from '#schemas/common.js';
+import { baseFacts, businessDate, feeMonth, fen, strictObject, timestampOrDate } from '#schemas/common.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
 import { NoApplicableRuleError } from '../errors.js';
 import { dueDateOf, lateFeeLine, monthDue, windowLastDay } from '../arrears/lines.js';
@@ -30,14 +30,14 @@ export const bankruptcyFacts = baseFacts
     question: z
       .enum(['status', 'paid-in-full', 'transaction', 'agreement-ended'])
       .describe('status (B-1), paid-in-full (B-2), transaction gate (B-3), agreement-ended (B-4)'),
-    filedOn: calendarDate.describe('the day the enterprise filed for bankruptcy with the court'),
-    rulingOn: calendarDate.optional().describe('the day of the court’s bankruptcy ruling, once issued'),
+    filedOn: businessDate.describe('the day the enterprise filed for bankruptcy with the court'),
+    rulingOn: businessDate.optional().describe('the day of the court’s bankruptcy ruling, once issued'),
     taxConfirmed: z.boolean().describe('tax confirmed that the enterprise cannot pay (参保地税务部门审定)'),
-    agreementFiledOn: calendarDate
+    agreementFiledOn: businessDate
       .optional()
       .describe('the day the deferral agreement signed with tax was filed with the agency; absent: none'),
-    agreementEndsOn: calendarDate.optional().describe('the agreement’s last day (required for agreement-ended)'),
-    paidInFullOn: calendarDate.optional().describe('paid-in-full: the day the deferred contributions were all paid'),
+    agreementEndsOn: businessDate.optional().describe('the agreement’s last day (required for agreement-ended)'),
+    paidInFullOn: businessDate.optional().describe('paid-in-full: the day the deferred contributions were all paid'),
     transaction: z
       .enum(['retirement-transfer', 'transfer-out', 'termination'])
       .optional()
@@ -47,8 +47,8 @@ export const bankruptcyFacts = baseFacts
       .describe('agreement-ended: when the remaining months were paid; absent: as of asOf'),
     months: z
       .array(
-        z.object({
-          feeMonth: yearMonth.describe('a fee month deferred under the agreement'),
+        strictObject({
+          feeMonth: feeMonth.describe('a fee month deferred under the agreement'),
           baseFen: fen.describe('this employee’s contribution base for the month'),
           paidFen: fen.default(0).describe('what has been paid of the month’s individual and unit dues'),
         }),

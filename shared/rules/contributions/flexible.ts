@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { addMonths, firstOfMonth, monthsBetween } from '#domain/calendar.js';
 import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '#domain/money.js';
-import { baseFacts, calendarDate, flexibleMode, yearMonth } from '#schemas/common.js';
+import { baseFacts, calendarDate, feeMonth, flexibleMode, strictObject } from '#schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 import {
   averageWage,
@@ -23,17 +23,16 @@ import {
 export const flexibleContributionFacts = baseFacts
   .extend({
     mode: flexibleMode,
-    fromMonth: yearMonth.describe('first fee month'),
-    toMonth: yearMonth.optional().describe('last fee month, inclusive (default: fromMonth)'),
-    subsidy: z
-      .object({
-        group: z
-          .enum(['hard-to-employ', 'graduate'])
-          .describe('C-13: 就业困难人员 recognised hard-to-employ person, or 离校2年内未就业高校毕业生 graduate'),
-        recognisedByHR: z.boolean().optional().describe('hard-to-employ: recognised by the human-resources department'),
-        employmentRegistered: z.boolean().describe('registered as employed flexibly (就业登记)'),
-        leftSchoolOn: calendarDate.optional().describe('graduate: the day the person left school'),
-      })
+    fromMonth: feeMonth.describe('first fee month'),
+    toMonth: feeMonth.optional().describe('last fee month, inclusive (default: fromMonth)'),
+    subsidy: strictObject({
+      group: z
+        .enum(['hard-to-employ', 'graduate'])
+        .describe('C-13: 就业困难人员 recognised hard-to-employ person, or 离校2年内未就业高校毕业生 graduate'),
+      recognisedByHR: z.boolean().optional().describe('hard-to-employ: recognised by the human-resources department'),
+      employmentRegistered: z.boolean().describe('registered as employed flexibly (就业登记)'),
+      leftSchoolOn: calendarDate.optional().describe('graduate: the day the person left school'),
+    })
       .optional()
       .describe('C-13: a claim to the social-insurance subsidy'),
   })

@@ -9,7 +9,7 @@ import { firstOfYear, lastOfYear, yearOf } from '#domain/calendar.js';
 import { type Fen, formatYuan } from '#domain/money.js';
 import { isRegion } from '#domain/regions.js';
 import { accountRelations } from '#params/areas/contributions.js';
-import { baseFacts, calendarDate, feeYear } from '#schemas/common.js';
+import { baseFacts, birthDate, businessDate, feeYear, strictObject } from '#schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 import type { Finding } from './rates.js';
 
@@ -23,9 +23,9 @@ const assistanceCategory = z
 export const residentContributionFacts = baseFacts
   .extend({
     feeYear: feeYear.describe('the fee year (calendar year of cover) paid for'),
-    paidOn: calendarDate.optional().describe('payment date (default: the as-of date); picks the policy set'),
-    person: z.object({
-      birthDate: calendarDate,
+    paidOn: businessDate.optional().describe('payment date (default: the as-of date); picks the policy set'),
+    person: strictObject({
+      birthDate,
       student: z.boolean().default(false).describe('大中小学生, full-time student of any level'),
       studyRegion: divisionCode.optional().describe('C-11: the pooling region of the place of study (学籍地)'),
       povertyRecognisedIn: divisionCode
@@ -38,23 +38,21 @@ export const residentContributionFacts = baseFacts
       .boolean()
       .default(false)
       .describe('C-8: the person already paid for this fee year here, left, and is coming back in the same year'),
-    assistance: z
-      .object({
-        category: assistanceCategory,
-        recognisedOn: calendarDate.describe('when the status was recognised'),
-        lostOn: calendarDate.optional().describe('when the status was lost, if it was'),
-        subsidyReceived: z.boolean().default(false).describe('the subsidy for this fee year was already paid out'),
-      })
+    assistance: strictObject({
+      category: assistanceCategory,
+      recognisedOn: businessDate.describe('when the status was recognised'),
+      lostOn: businessDate.optional().describe('when the status was lost, if it was'),
+      subsidyReceived: z.boolean().default(false).describe('the subsidy for this fee year was already paid out'),
+    })
       .optional()
       .describe('C-10: a medical-assistance recipient'),
-    payer: z
-      .object({
-        method: z.enum(['cash', 'personal-account']),
-        relation: z
-          .enum([...accountRelations, 'other'])
-          .default('self')
-          .describe('C-12: the account holder’s relation to the person enrolled'),
-      })
+    payer: strictObject({
+      method: z.enum(['cash', 'personal-account']),
+      relation: z
+        .enum([...accountRelations, 'other'])
+        .default('self')
+        .describe('C-12: the account holder’s relation to the person enrolled'),
+    })
       .optional()
       .describe('who pays, and how'),
   })

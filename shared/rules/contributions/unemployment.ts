@@ -6,7 +6,7 @@
  */
 import { firstOfMonth, monthsBetween } from '#domain/calendar.js';
 import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '#domain/money.js';
-import { baseFacts, calendarDate, yearMonth } from '#schemas/common.js';
+import { baseFacts, businessDate, feeMonth } from '#schemas/common.js';
 import { defineDecision } from '../engine.js';
 import { averageWage, feeMonths, type LineItem, monthlyLines, totalRate, unitComponents } from './rates.js';
 
@@ -15,9 +15,9 @@ export const unemploymentContributionFacts = baseFacts
     region: baseFacts.shape.region.describe(
       'the place of the unemployment-insurance relationship; cover follows it when it moves (C-7)',
     ),
-    benefitFrom: yearMonth.describe('first month unemployment benefit is drawn'),
-    benefitTo: yearMonth.describe('last month unemployment benefit is drawn, inclusive'),
-    paidOn: calendarDate
+    benefitFrom: feeMonth.describe('first month unemployment benefit is drawn'),
+    benefitTo: feeMonth.describe('last month unemployment benefit is drawn, inclusive'),
+    paidOn: businessDate
       .optional()
       .describe('when the fund pays, if all months at once; default: each month in its own month (C-6)'),
   })

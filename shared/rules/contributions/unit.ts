@@ -13,7 +13,7 @@
 import * as z from 'zod';
 import { firstOfMonth, yearOf } from '#domain/calendar.js';
 import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '#domain/money.js';
-import { baseFacts, calendarDate, fen, yearMonth } from '#schemas/common.js';
+import { baseFacts, calendarDate, feeMonth, fen, strictObject } from '#schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 import {
   averageWage,
@@ -25,22 +25,20 @@ import {
   unitComponents,
 } from './rates.js';
 
-const employee = z
-  .object({
-    employeeId: z.string().min(1).max(64).describe('the unit’s own reference for the employee'),
-    priorYearMonthlyWageFen: fen
-      .optional()
-      .describe('C-1: the employee’s own prior-year monthly average wage (上年度本人月平均工资)'),
-    hiredOn: calendarDate.optional().describe('C-1: date of hiring, for a new hire'),
-    firstMonthWageFen: fen
-      .optional()
-      .describe('C-1: a new hire’s wage due or agreed for the first month (新入职当月应发或核定工资)'),
-  })
-  .describe('one employee of the unit');
+const employee = strictObject({
+  employeeId: z.string().min(1).max(64).describe('the unit’s own reference for the employee'),
+  priorYearMonthlyWageFen: fen
+    .optional()
+    .describe('C-1: the employee’s own prior-year monthly average wage (上年度本人月平均工资)'),
+  hiredOn: calendarDate.optional().describe('C-1: date of hiring, for a new hire'),
+  firstMonthWageFen: fen
+    .optional()
+    .describe('C-1: a new hire’s wage due or agreed for the first month (新入职当月应发或核定工资)'),
+}).describe('one employee of the unit');
 
 export const unitContributionFacts = baseFacts
   .extend({
-    feeMonth: yearMonth.describe('the fee month (费款所属期) of the unit’s declaration'),
+    feeMonth: feeMonth.describe('the fee month (费款所属期) of the unit’s declaration'),
     employees: z.array(employee).min(1).max(5000).describe('the employees declared for the month'),
   })
   .superRefine((f, ctx) => {

@@ -17,12 +17,12 @@
 import * as z from 'zod';
 import { type CalendarDate, maxDate } from '#domain/calendar.js';
 import { isRegion, regionOf } from '#domain/regions.js';
-import { baseFacts, calendarDate, employeeMode, scheme, years } from '#schemas/common.js';
+import { baseFacts, businessDate, employeeMode, scheme, strictObject, years } from '#schemas/common.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
 import { NoApplicableRuleError } from '../errors.js';
 import { enrollmentStatus } from '../enrollment/eligibility.js';
 
-const enrollmentRecord = z.object({
+const enrollmentRecord = strictObject({
   id: z.string().min(1).describe('the enrollment’s id'),
   scheme,
   mode: employeeMode.optional().describe('employee scheme: unit or flexible'),
@@ -34,9 +34,9 @@ const enrollmentRecord = z.object({
   place: z
     .enum(['employment', 'habitual-residence', 'study', 'poverty-recognition', 'other'])
     .describe('what the place is to the person: 就业地, 常住地, 学籍地, 困难身份认定地, other (e.g. 户籍地 only)'),
-  start: calendarDate.describe('first day of cover'),
-  end: calendarDate.optional().describe('last day of cover; absent while open'),
-  lastPaidOn: calendarDate.optional().describe('the day of the latest payment'),
+  start: businessDate.describe('first day of cover'),
+  end: businessDate.optional().describe('last day of cover; absent while open'),
+  lastPaidOn: businessDate.optional().describe('the day of the latest payment'),
   continuousEmployeeYears: years.optional().describe('employee scheme: continuous years of employee cover up to now'),
   fromPartTimeOrTemporaryWork: z
     .boolean()
@@ -54,23 +54,21 @@ const enrollmentRecord = z.object({
 
 export const duplicateFacts = baseFacts
   .extend({
-    checkedOn: calendarDate.optional().describe('the day of the check (default: as-of)'),
+    checkedOn: businessDate.optional().describe('the day of the check (default: as-of)'),
     enrollments: z.array(enrollmentRecord).min(1).max(50).describe('every enrollment of the person'),
-    student: z
-      .object({
-        povertyRegistered: z.boolean().default(false).describe('已脱贫人口 / 监测对象 / 建档立卡 student'),
-        keepRecognitionPlace: z
-          .boolean()
-          .default(false)
-          .describe('a poverty-registered student who chooses the place of recognition (D-3)'),
-      })
+    student: strictObject({
+      povertyRegistered: z.boolean().default(false).describe('已脱贫人口 / 监测对象 / 建档立卡 student'),
+      keepRecognitionPlace: z
+        .boolean()
+        .default(false)
+        .describe('a poverty-registered student who chooses the place of recognition (D-3)'),
+    })
       .optional()
       .describe('present when the person is a student'),
-    request: z
-      .object({
-        keepId: z.string().min(1).describe('the enrollment the person asks to keep'),
-        writtenOn: calendarDate.describe('the day of the written request'),
-      })
+    request: strictObject({
+      keepId: z.string().min(1).describe('the enrollment the person asks to keep'),
+      writtenOn: businessDate.describe('the day of the written request'),
+    })
       .optional()
       .describe('D-7: a written request to keep a particular enrollment'),
   })

@@ -13,7 +13,7 @@ import * as z from 'zod';
 import { addDays, type CalendarDate } from '#domain/calendar.js';
 import { isRegion, regionOf } from '#domain/regions.js';
 import type { EnrollmentPlace } from '#params/areas/enrollment.js';
-import { baseFacts, calendarDate, employeeMode, regionCode, scheme } from '#schemas/common.js';
+import { baseFacts, businessDate, employeeMode, regionCode, scheme, strictObject } from '#schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 import { NoApplicableRuleError } from '../errors.js';
 
@@ -31,57 +31,53 @@ export const enrollmentStatus = z
 
 export const eligibilityFacts = baseFacts
   .extend({
-    on: calendarDate.optional().describe('the day enrollment is asked for (default: as-of)'),
+    on: businessDate.optional().describe('the day enrollment is asked for (default: as-of)'),
     work: z
       .enum(['unit-employee', ...FLEXIBLE_WORK, 'not-working'])
       .describe(
         'unit-employee: works for a unit (E-1); individual business without employees, part-time, migrant, platform or other flexible work not enrolled by a unit (E-2); not-working',
       ),
-    employer: z
-      .object({
-        kind: z
-          .enum([
-            'state-organ',
-            'public-institution',
-            'enterprise',
-            'social-organisation',
-            'individual-business-with-employees',
-          ])
-          .describe('国家机关, 事业单位, 企业, 社会组织, 有雇工的个体工商户'),
-        registeredIn: regionCode.describe('the pooling region where the unit is registered (属地)'),
-      })
+    employer: strictObject({
+      kind: z
+        .enum([
+          'state-organ',
+          'public-institution',
+          'enterprise',
+          'social-organisation',
+          'individual-business-with-employees',
+        ])
+        .describe('国家机关, 事业单位, 企业, 社会组织, 有雇工的个体工商户'),
+      registeredIn: regionCode.describe('the pooling region where the unit is registered (属地)'),
+    })
       .optional()
       .describe('unit employees: the unit'),
-    places: z
-      .object({
-        hukou: regionCode.optional().describe('户籍地, if in a pooling region of this system'),
-        residence: regionCode.optional().describe('常住地 (habitual residence, e.g. by residence permit)'),
-        employment: regionCode.optional().describe('就业地'),
-        study: regionCode.optional().describe('学籍地 (students)'),
-      })
+    places: strictObject({
+      hukou: regionCode.optional().describe('户籍地, if in a pooling region of this system'),
+      residence: regionCode.optional().describe('常住地 (habitual residence, e.g. by residence permit)'),
+      employment: regionCode.optional().describe('就业地'),
+      study: regionCode.optional().describe('学籍地 (students)'),
+    })
       .default({})
       .describe('the person’s places; a place outside the system’s regions is left out'),
     otherStateCover: z
       .boolean()
       .default(false)
       .describe('has other medical cover set by the state or the province (e.g. 公费医疗), which excludes E-3'),
-    current: z
-      .object({
-        scheme,
-        mode: employeeMode.optional(),
-        region: z
-          .string()
-          .regex(/^\d{6}$/)
-          .describe('pooling region code of the current enrollment (may be outside Jilin)'),
-        status: enrollmentStatus,
-      })
+    current: strictObject({
+      scheme,
+      mode: employeeMode.optional(),
+      region: z
+        .string()
+        .regex(/^\d{6}$/)
+        .describe('pooling region code of the current enrollment (may be outside Jilin)'),
+      status: enrollmentStatus,
+    })
       .optional()
       .describe('the person’s current enrollment, if any'),
-    custody: z
-      .object({
-        coverLapsed: z.boolean().describe('cover lapsed during custody (监管期间基本医保关系中断)'),
-        agent: z.enum(['facility', 'named-agent']).describe('who enrolls and pays: the facility or a person it names'),
-      })
+    custody: strictObject({
+      coverLapsed: z.boolean().describe('cover lapsed during custody (监管期间基本医保关系中断)'),
+      agent: z.enum(['facility', 'named-agent']).describe('who enrolls and pays: the facility or a person it names'),
+    })
       .optional()
       .describe('held in a public-security or justice facility (E-9)'),
   })

@@ -9,7 +9,7 @@
  */
 import * as z from 'zod';
 import { type DocumentType, type IdentityProblem, maskIdentity, parseIdentity } from '#domain/identity.js';
-import { baseFacts, calendarDate } from '#schemas/common.js';
+import { baseFacts, businessDate } from '#schemas/common.js';
 import { defineDecision } from '../engine.js';
 
 export const identityKeyFacts = baseFacts.extend({
@@ -21,7 +21,7 @@ export const identityKeyFacts = baseFacts.extend({
     ),
   number: z.string().min(1).max(64).describe('the document number as written; spaces are ignored, x is read as X'),
   nationality: z.string().max(8).optional().describe('passports: the nationality, ISO 3166-1 alpha-3 (USA, KOR, RUS…)'),
-  checkedOn: calendarDate
+  checkedOn: businessDate
     .optional()
     .describe('the day of the check (default: as-of); a birth date after it is invalid'),
 });

@@ -11,7 +11,7 @@
  */
 import * as z from 'zod';
 import { addDays, type CalendarDate, daysBetween, periodEnd } from '#domain/calendar.js';
-import { baseFacts, calendarDate } from '#schemas/common.js';
+import { baseFacts, businessDate } from '#schemas/common.js';
 import { defineDecision } from '../engine.js';
 
 export const registrationDeadlineFacts = baseFacts
@@ -19,8 +19,8 @@ export const registrationDeadlineFacts = baseFacts
     kind: z
       .enum(['new-employee', 'unit-change'])
       .describe('new-employee: a unit registers a hire; unit-change: a unit reports a change of its own registration'),
-    eventDate: calendarDate.describe('D: the day of hiring (用工之日) or of the change (变更之日)'),
-    registeredOn: calendarDate
+    eventDate: businessDate.describe('D: the day of hiring (用工之日) or of the change (变更之日)'),
+    registeredOn: businessDate
       .optional()
       .describe('R: the day the registration or change was filed; absent while not yet filed'),
   })

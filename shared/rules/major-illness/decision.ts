@@ -13,7 +13,7 @@
  */
 import * as z from 'zod';
 import { addRatios, applyRatio, type Fen, formatYuan, mulRatios, type Ratio, ratio } from '#domain/money.js';
-import { baseFacts, feeYear, fen } from '#schemas/common.js';
+import { baseFacts, feeYear, fen, strictObject } from '#schemas/common.js';
 import { defineDecision } from '../engine.js';
 import { NoApplicableRuleError } from '../errors.js';
 
@@ -23,7 +23,7 @@ export const majorIllnessFacts = baseFacts
     originalLimitFen: fen.describe('原最高支付限额: the original major-illness maximum of that year, in fen'),
     history: z
       .array(
-        z.object({
+        strictObject({
           year: feeYear,
           insured: z
             .boolean()

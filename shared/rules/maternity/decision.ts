@@ -7,12 +7,12 @@
 import * as z from 'zod';
 import { addYearMonths, monthOf } from '#domain/calendar.js';
 import { applyRatio, type Fen, formatYuan, mulDivRound, type Ratio } from '#domain/money.js';
-import { baseFacts, calendarDate, fen } from '#schemas/common.js';
+import { baseFacts, businessDate, fen, strictObject } from '#schemas/common.js';
 import { averageWage, flexibleBase } from '../contributions/rates.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 
 export const maternityBenefitFacts = baseFacts.extend({
-  deliveryDate: calendarDate.describe('date of delivery (分娩日期)'),
+  deliveryDate: businessDate.describe('date of delivery (分娩日期)'),
   insuredAs: z
     .enum(['flexible', 'unemployment-recipient', 'unit-employee'])
     .describe('灵活就业 flexible worker, 领金人员 unemployment-benefit recipient, or a unit employee'),
@@ -33,11 +33,10 @@ export const maternityBenefitFacts = baseFacts.extend({
     .boolean()
     .default(false)
     .describe('G-3: continuously in basic medical insurance (any scheme) without a break, though short of the months'),
-  deliveryCosts: z
-    .object({
-      withinRulesFen: fen.describe('hospital delivery costs within the maternity-insurance rules'),
-      outsideRulesFen: fen.default(0).describe('costs outside the rules'),
-    })
+  deliveryCosts: strictObject({
+    withinRulesFen: fen.describe('hospital delivery costs within the maternity-insurance rules'),
+    outsideRulesFen: fen.default(0).describe('costs outside the rules'),
+  })
     .optional()
     .describe('G-1: the hospital delivery bill'),
 });

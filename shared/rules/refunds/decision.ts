@@ -17,7 +17,17 @@ import * as z from 'zod';
 import { type CalendarDate, firstOfMonth, firstOfYear, maxDate, monthOf, addYearMonths } from '#domain/calendar.js';
 import { type Fen, formatYuan } from '#domain/money.js';
 import { type RefundReason, refundReason } from '#params/areas/arrears.js';
-import { baseFacts, calendarDate, employeeMode, fen, feeYear, regionCode, scheme, yearMonth } from '#schemas/common.js';
+import {
+  baseFacts,
+  businessDate,
+  employeeMode,
+  feeMonth,
+  fen,
+  feeYear,
+  regionCode,
+  scheme,
+  strictObject,
+} from '#schemas/common.js';
 import { type Branch, defineDecision } from '../engine.js';
 
 export const refundFacts = baseFacts
@@ -27,16 +37,16 @@ export const refundFacts = baseFacts
     reason: refundReason.describe(
       'the cause: duplicate-payment, transfer, death, unemployment-fund-overpayment (F-1); retirement, found-job, unemployed-own-duplicate, imprisonment (F-3, Tieling); other',
     ),
-    eventOn: calendarDate.describe(
+    eventOn: businessDate.describe(
       'the day the cause arose: the duplicate payment, the transfer, the death, the employment, the start of imprisonment…',
     ),
-    eventEndsOn: calendarDate.optional().describe('imprisonment: the day of release (absent: still in custody)'),
-    retirementMonth: yearMonth.optional().describe('retirement (F-3): the month of retirement'),
+    eventEndsOn: businessDate.optional().describe('imprisonment: the day of release (absent: still in custody)'),
+    retirementMonth: feeMonth.optional().describe('retirement (F-3): the month of retirement'),
     retirementYearsMet: z
       .boolean()
       .optional()
       .describe('retirement (F-3): the required contribution years are met (已缴足规定年限)'),
-    coverStartsOn: calendarDate
+    coverStartsOn: businessDate
       .optional()
       .describe(
         'the first day of cover after any waiting period (the waiting-period decision’s cover start); absent: no waiting period, cover starts with the fee period',
@@ -48,8 +58,8 @@ export const refundFacts = baseFacts
     endingRegion: regionCode.optional().describe('F-2: the region whose enrollment is ended (default: region)'),
     payments: z
       .array(
-        z.object({
-          feeMonth: yearMonth.optional().describe('employee scheme: the fee month paid for'),
+        strictObject({
+          feeMonth: feeMonth.optional().describe('employee scheme: the fee month paid for'),
           feeYear: feeYear.optional().describe('resident scheme: the fee year paid for'),
           amountFen: fen.describe('the amount paid for that period'),
           accountCreditFen: fen.default(0).describe('personal-account credit already made from it (F-3 imprisonment)'),

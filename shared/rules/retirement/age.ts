@@ -10,7 +10,7 @@
  */
 import * as z from 'zod';
 import { addMonths, type CalendarDate, monthOf, monthsBetween, type YearMonth } from '#domain/calendar.js';
-import { baseFacts, calendarDate, sex } from '#schemas/common.js';
+import { baseFacts, birthDate, calendarDate, sex } from '#schemas/common.js';
 import { defineDecision, type EvalContext } from '../engine.js';
 
 export const post = z
@@ -21,7 +21,7 @@ export const post = z
 export const retirementPersonFields = {
   sex,
   post: post.optional(),
-  birthDate: calendarDate.describe('date of birth (from the identity number)'),
+  birthDate: birthDate.describe('date of birth (from the identity number)'),
   retirementDate: calendarDate
     .optional()
     .describe('R-9: the legal retirement date as the agency gives it; overrides the computation'),

@@ -13,7 +13,7 @@
 import * as z from 'zod';
 import { monthsBetween, type YearMonth } from '#domain/calendar.js';
 import { applyRatio, type Fen, formatRatio, formatYuan, type Ratio } from '#domain/money.js';
-import { baseFacts, calendarDate, employeeMode, fen, flexibleMode, yearMonth } from '#schemas/common.js';
+import { baseFacts, businessDate, employeeMode, fen, flexibleMode, strictObject, yearMonth } from '#schemas/common.js';
 import { averageWage, flexibleBase, flexibleComponents, type LineItem, monthlyLines } from '../contributions/rates.js';
 import { type Branch, defineDecision, type EvalContext } from '../engine.js';
 import { NoApplicableRuleError } from '../errors.js';
@@ -23,7 +23,7 @@ const months = z.number().int().min(0).max(960);
 
 export const retirementTransferFacts = baseFacts
   .extend({
-    processedOn: calendarDate.describe(
+    processedOn: businessDate.describe(
       'the day the agency processes the application: picks the policy set and the lump-sum standard (JL26 Art.19)',
     ),
     ...retirementPersonFields,
@@ -33,19 +33,17 @@ export const retirementTransferFacts = baseFacts
       .describe(
         'the mode the person retires in: combined (with a personal account; always for unit employees) or pooling-only',
       ),
-    record: z
-      .object({
-        deemedMonths: months.describe('R-2: 视同缴费 service months before the region’s employee scheme began (工龄)'),
-        outOfProvinceMonths: months.describe('R-2: employee months paid outside Jilin (TL22: outside Tieling)'),
-        localCombinedMonths: months.describe(
-          'actual months paid in the province (TL22: in Tieling) by a unit or in combined mode',
-        ),
-        localPoolingOnlyMonths: months.default(0).describe('actual months paid in the province in pooling-only mode'),
-      })
-      .describe('the contribution record, in months, without military years'),
+    record: strictObject({
+      deemedMonths: months.describe('R-2: 视同缴费 service months before the region’s employee scheme began (工龄)'),
+      outOfProvinceMonths: months.describe('R-2: employee months paid outside Jilin (TL22: outside Tieling)'),
+      localCombinedMonths: months.describe(
+        'actual months paid in the province (TL22: in Tieling) by a unit or in combined mode',
+      ),
+      localPoolingOnlyMonths: months.default(0).describe('actual months paid in the province in pooling-only mode'),
+    }).describe('the contribution record, in months, without military years'),
     militaryPeriods: z
       .array(
-        z.object({
+        strictObject({
           kind: z
             .enum(['military-service', 'military-spouse'])
             .describe('R-2: 军龄 military service, or 随军未就业配偶 years as an unemployed military spouse'),
@@ -55,15 +53,14 @@ export const retirementTransferFacts = baseFacts
       )
       .default([])
       .describe('R-2: counted as cumulative before the region’s scheme began, as in-province actual after'),
-    bankruptcyDeferral: z
-      .object({
-        agreementInForce: z.boolean().describe('the employer’s bankruptcy deferral agreement (§6) is in force'),
-        individualDueFen: fen.describe('the person’s own unpaid dues'),
-        unitDueFen: fen.describe('the unit’s unpaid dues for this person'),
-      })
+    bankruptcyDeferral: strictObject({
+      agreementInForce: z.boolean().describe('the employer’s bankruptcy deferral agreement (§6) is in force'),
+      individualDueFen: fen.describe('the person’s own unpaid dues'),
+      unitDueFen: fen.describe('the unit’s unpaid dues for this person'),
+    })
       .optional()
       .describe('R-8: the employer’s bankruptcy deferral, if any'),
-    lumpSumPaidOn: calendarDate
+    lumpSumPaidOn: businessDate
       .optional()
       .describe('R-7: the day the lump sum is (to be) paid; default the processing day'),
   })
@@ -74,6 +71,13 @@ export const retirementTransferFacts = baseFacts
       if (p.to < p.from)
         ctx.addIssue({ code: 'custom', path: ['militaryPeriods', i, 'to'], message: 'is before from' });
     });
+    // The processing day is the agency's today: a birth after it is a wrong date, never a person to retire.
+    if (f.birthDate > f.processedOn)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['birthDate'],
+        message: `晚于受理日（${f.processedOn}） is after the processing day (${f.processedOn})`,
+      });
     if (f.lumpSumPaidOn && f.lumpSumPaidOn < f.processedOn)
       ctx.addIssue({ code: 'custom', path: ['lumpSumPaidOn'], message: 'is before the processing day' });
   });

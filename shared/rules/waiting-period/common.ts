@@ -20,12 +20,13 @@ import {
   baseFacts,
   calendarDate,
   employeeMode,
+  feeMonth,
   feeYear,
   regionCode,
   scheme,
+  strictObject,
   timestampOrDate,
   years,
-  yearMonth,
 } from '#schemas/common.js';
 import type { Branch, EvalContext } from '../engine.js';
 
@@ -35,7 +36,7 @@ export const waitingPeriodFacts = baseFacts
     mode: employeeMode.optional().describe('employee scheme: unit or flexible'),
     paidAt: timestampOrDate.describe('when the payment succeeded; converted to its CST date'),
     feeYear: feeYear.optional().describe('resident scheme: the fee year paid for'),
-    feeMonth: yearMonth.optional().describe('employee scheme: the fee month paid for'),
+    feeMonth: feeMonth.optional().describe('employee scheme: the fee month paid for'),
     group: z
       .enum(['none', 'newborn', 'identity-conversion', 'medical-assistance', 'new-graduate'])
       .default('none')
@@ -50,17 +51,16 @@ export const waitingPeriodFacts = baseFacts
     assistanceRecognisedOn: calendarDate
       .optional()
       .describe('medical-assistance: the day the status was recognised (身份认定之日), TL22 §2(1)1'),
-    previousCover: z
-      .object({
-        scheme,
-        region: regionCode
-          .optional()
-          .describe('pooling region of the previous cover (FLX25 §9: a transfer from another region)'),
-        lastCoveredDay: calendarDate.describe('E: the last day of the previous cover'),
-        continuousYears: years.describe('continuous insured years up to E'),
-        lastCoveredFeeYear: feeYear.optional().describe('resident: last fee year covered (default: the year of E)'),
-        priorYearPaidInFull: z.boolean().optional().describe('TL22 flexible workers: the whole prior year paid'),
-      })
+    previousCover: strictObject({
+      scheme,
+      region: regionCode
+        .optional()
+        .describe('pooling region of the previous cover (FLX25 §9: a transfer from another region)'),
+      lastCoveredDay: calendarDate.describe('E: the last day of the previous cover'),
+      continuousYears: years.describe('continuous insured years up to E'),
+      lastCoveredFeeYear: feeYear.optional().describe('resident: last fee year covered (default: the year of E)'),
+      priorYearPaidInFull: z.boolean().optional().describe('TL22 flexible workers: the whole prior year paid'),
+    })
       .optional()
       .describe('absent for a first enrollment'),
     repairYears: z.number().int().min(0).max(50).default(0).describe('W-7: extra break years paid to repair'),
