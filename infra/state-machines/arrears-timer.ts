@@ -22,6 +22,7 @@
  */
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { ARREARS_STATE, ARREARS_TIMEOUT_NEXT } from '#app/cases/arrears.js';
 import {
   callbackTask,
   catchTaskErrors,
@@ -69,10 +70,11 @@ export function buildArrearsTimerStateMachine(
 
       const isSettled = new sfn.Choice(s, 'IsSettled')
         .when(sfn.Condition.booleanEquals('$.settled', true), done)
-        .when(sfn.Condition.stringEquals('$.state', 'awaiting-backfill'), timeout)
+        // The task answers the case's state (shared/app/cases/arrears.ts): the same word, one constant.
+        .when(sfn.Condition.stringEquals('$.state', ARREARS_STATE.awaitingBackfill), timeout)
         .otherwise(open);
       const afterTimeout = new sfn.Choice(s, 'AfterTimeout')
-        .when(sfn.Condition.stringEquals('$.next', 'await-backfill'), awaitPayment)
+        .when(sfn.Condition.stringEquals('$.next', ARREARS_TIMEOUT_NEXT.awaitBackfill), awaitPayment)
         .otherwise(done);
 
       open.next(awaitPayment);

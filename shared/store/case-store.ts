@@ -19,6 +19,8 @@ import type {
   IntakeOutcome,
   LedgerEntry,
   LedgerVersion,
+  NotificationClaim,
+  NotificationClaimInput,
   Person,
   PersonInput,
   Scheme,
@@ -67,7 +69,21 @@ export interface EnrollmentRepository {
 /** A case or enrollment written in the same transaction as another change. */
 export type AtomicChange =
   | { readonly kind: 'case'; readonly case: CaseInput; readonly expectedVersion: number | null }
-  | { readonly kind: 'enrollment'; readonly enrollment: EnrollmentInput; readonly expectedVersion: number | null };
+  | { readonly kind: 'enrollment'; readonly enrollment: EnrollmentInput; readonly expectedVersion: number | null }
+  | ArrearsMonthClaim;
+
+/**
+ * A-1: the arrears case `caseId` takes one fee month of an enrollment. Written beside the case that takes
+ * it; refused (AlreadyExistsError, entity `arrears-month`) when another case holds the month already, so
+ * one month is in one arrears case, whichever writer (the sweep, intake, B-4) comes first.
+ */
+export interface ArrearsMonthClaim {
+  readonly kind: 'arrears-month';
+  readonly identityKey: string;
+  readonly enrollmentId: string;
+  readonly feeMonth: string;
+  readonly caseId: string;
+}
 
 export interface LedgerRepository {
   /**
@@ -76,6 +92,12 @@ export interface LedgerRepository {
    * `alongside` are written in the same transaction (e.g. the arrears case the payment closes).
    */
   intakeNotification(raw: unknown, ctx: ChangeContext, alongside?: readonly AtomicChange[]): Promise<IntakeOutcome>;
+  /**
+   * Binds a tax bureau notification id to its content (`NOTIFICATION#<id>`), before its persons' parts are
+   * stored: the first claim writes the guard, the same content again is `same`, other content is
+   * `conflict` and writes nothing. The guard is never changed once written.
+   */
+  claimNotification(claim: NotificationClaimInput, ctx: ChangeContext): Promise<NotificationClaim>;
   getNotification(notificationId: string): Promise<StoredNotification>;
   /** The ledger of one scheme, in fee-period order; `from`/`to` bound the periods (inclusive). */
   ledger(identityKey: string, scheme: Scheme, range?: { from?: string; to?: string }): Promise<LedgerEntry[]>;
@@ -114,6 +136,8 @@ export interface CaseRepository {
   /** Cases whose wait expires on `date` in `region` (the deadline sweep). */
   casesExpiringOn(region: string, date: CalendarDate, options?: PageOptions): Promise<Page<Case>>;
   casesOf(subject: CaseSubject, options?: PageOptions): Promise<Page<Case>>;
+  /** The arrears case that holds a fee month of an enrollment (its ArrearsMonthClaim), or null. */
+  arrearsCaseOfMonth(identityKey: string, enrollmentId: string, feeMonth: string): Promise<string | null>;
 }
 
 export interface AuditRepository {

@@ -30,6 +30,8 @@ import type {
   IntakeOutcome,
   LedgerEntry,
   LedgerVersion,
+  NotificationClaim,
+  NotificationClaimInput,
   Person,
   PersonInput,
   Scheme,
@@ -108,6 +110,10 @@ export class DynamoCaseStore extends DynamoRepository implements CaseStore {
     return this.ledgers.intakeNotification(raw, ctx, alongside);
   }
 
+  claimNotification(claim: NotificationClaimInput, ctx: ChangeContext): Promise<NotificationClaim> {
+    return this.ledgers.claimNotification(claim, ctx);
+  }
+
   getNotification(notificationId: string): Promise<StoredNotification> {
     return this.ledgers.getNotification(notificationId);
   }
@@ -161,6 +167,10 @@ export class DynamoCaseStore extends DynamoRepository implements CaseStore {
 
   casesOf(subject: CaseSubject, options?: PageOptions): Promise<Page<Case>> {
     return this.cases.casesOf(subject, options);
+  }
+
+  arrearsCaseOfMonth(identityKey: string, enrollmentId: string, feeMonth: string): Promise<string | null> {
+    return this.cases.arrearsCaseOfMonth(identityKey, enrollmentId, feeMonth);
   }
 
   // ── Audit ──────────────────────────────────────────────────────────────────

@@ -3,9 +3,10 @@
  * built here, so the access patterns in the doc and the code cannot drift apart.
  *
  * Partitions:
- *   P#<identity key>      a person: PROFILE, ENR#…, LEDGER#…, LEDGERV#…, AUDIT#…
+ *   P#<identity key>      a person: PROFILE, ENR#…, LEDGER#…, LEDGERV#…, ARREARS#…, AUDIT#…
  *   C#<case id>           a case: CASE, AUDIT#…
- *   N#<notification id>   a raw tax payment notification: NOTIFICATION (and the idempotency guard)
+ *   N#<notification id>   one person's part of a tax payment notification: NOTIFICATION (its idempotency guard)
+ *   NOTIFICATION#<id>     the tax bureau's notification id bound to its content: GUARD, AUDIT#…
  *
  * Sort keys sort the way they are read: enrollments together (status as of a date is one Query),
  * fee months in calendar order (out-of-order arrivals still land in order), audit records by time.
@@ -15,11 +16,18 @@ import type { CaseSubject, Scheme } from './model.js';
 export const personPk = (identityKey: string) => `P#${identityKey}`;
 export const casePk = (caseId: string) => `C#${caseId}`;
 export const notificationPk = (notificationId: string) => `N#${notificationId}`;
+/**
+ * The guard of a tax bureau notification id, whoever it is for: the per-person parts (`N#…`) are keyed by
+ * person for unit payrolls (`<id>.<personTag>`), so only a key of its own sees the same id reused for
+ * another person.
+ */
+export const notificationGuardPk = (sourceNotificationId: string) => `NOTIFICATION#${sourceNotificationId}`;
 
 export const SK = {
   profile: 'PROFILE',
   case: 'CASE',
   notification: 'NOTIFICATION',
+  notificationGuard: 'GUARD',
   enrollmentPrefix: 'ENR#',
   ledgerPrefix: 'LEDGER#',
   ledgerVersionPrefix: 'LEDGERV#',
@@ -41,6 +49,15 @@ export const ledgerVersionSk = (scheme: Scheme, feePeriod: string, version: numb
   `${ledgerVersionPrefix(scheme, feePeriod)}v${String(version).padStart(6, '0')}`;
 export const lateSupersededSk = (scheme: Scheme, feePeriod: string, notificationId: string) =>
   `${ledgerVersionPrefix(scheme, feePeriod)}late#${notificationId}`;
+
+/**
+ * The arrears case that holds one fee month of an enrollment (A-1), in the person's partition:
+ * `ARREARS#<enrollment id>#2026-09`. Written in the same transaction as the case that takes the month, with
+ * the condition that no other case holds it, so two writers (the sweep, intake) can never both take it.
+ */
+export const arrearsMonthPrefix = (enrollmentId: string) => `ARREARS#${enrollmentId}#`;
+export const arrearsMonthSk = (enrollmentId: string, feeMonth: string) =>
+  `${arrearsMonthPrefix(enrollmentId)}${feeMonth}`;
 
 /** `AUDIT#2026-11-15T02:30:00.000Z#<random>`: time order, never two records on one key. */
 export const auditSk = (at: string, auditId: string) => `${SK.auditPrefix}${at}#${auditId}`;

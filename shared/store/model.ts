@@ -241,12 +241,35 @@ export type IntakeOutcome =
       }>;
     }
   | {
-      /** Not an error: the same notification id was stored before; nothing changed. */
+      /** Not an error: the same notification, same content, was stored before; nothing changed. */
       readonly outcome: 'duplicate';
       readonly notificationId: string;
-      /** False when the earlier copy differs from this one: a fault at the sender, worth a look. */
-      readonly identical: boolean;
+    }
+  | {
+      /**
+       * The id was stored before with other content (another person, amounts, periods): a fault at the
+       * sender. Nothing was written; the first content stands and this one is for staff to look at.
+       */
+      readonly outcome: 'conflict';
+      readonly notificationId: string;
     };
+
+/**
+ * A tax bureau notification id bound to the content it first came with (all its persons), before any
+ * person's part is stored: `claimed` the first time, `same` for a redelivery, `conflict` for the id
+ * reused with other content (nothing written).
+ */
+export interface NotificationClaimInput {
+  /** The tax bureau's own notification id (not the per-person `<id>.<tag>`). */
+  readonly notificationId: string;
+  /** A hash of the notification's content, every person's part (shared/app/intake/ids.ts `contentHashOf`). */
+  readonly contentHash: string;
+  readonly persons: number;
+}
+
+export type NotificationClaim =
+  | { readonly outcome: 'claimed' | 'same'; readonly notificationId: string }
+  | { readonly outcome: 'conflict'; readonly notificationId: string; readonly firstReceivedAt: string };
 
 // ── Cases ────────────────────────────────────────────────────────────────────
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '#tools/local-runtime/runtime.js';
 import { arrearsCaseId } from '#app/intake/index.js';
+import { enrollmentIdFromPayment } from '#app/intake/ids.js';
 import { newIdentityKey } from '../support/fixtures.js';
 import { devToken, flexiblePayment, httpClient } from './support.js';
 
@@ -42,7 +43,12 @@ const getCase = async (caseId: string, region: string) => {
 describe('arrears and a retirement application through HTTP, the system restarted in the middle', () => {
   const worker = newIdentityKey('19850301');
   const retiree = 'CN:220102196503101230'; // a man born 1965-03-10: legal retirement 2025-04-10
-  const arrears = arrearsCaseId(worker, '2026-04');
+  // The payment creates the enrollment (tax-<hash of its notification id>); the case is that enrollment's month.
+  const arrears = arrearsCaseId({
+    identityKey: worker,
+    enrollmentId: enrollmentIdFromPayment('SW2026041000777'),
+    feeMonth: '2026-04',
+  });
   let retirement = '';
   let lumpSumFen = 0;
 

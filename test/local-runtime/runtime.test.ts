@@ -98,7 +98,9 @@ describe('the local runtime', () => {
     expect(posted.status, JSON.stringify(posted.body)).toBe(200);
     expect(posted.body.kind).toBe('processed');
 
-    const caseId = arrearsCaseId(key, '2026-04');
+    // The case of the enrollment's month (the one staff enrolled above): the sweep would open the same.
+    const [enrollment] = (await rt.store.listEnrollments(key)).filter((e) => e.scheme === 'employee');
+    const caseId = arrearsCaseId({ identityKey: key, enrollmentId: enrollment!.enrollmentId, feeMonth: '2026-04' });
     const execution = () => rt.sfn.listExecutions('arrears-timer').find((e) => e.name === caseId);
     await until(() => execution() !== undefined && rt.clock.pendingTimerCount() > 0, 'the timer waiting');
     expect(execution()!.status).toBe('RUNNING');

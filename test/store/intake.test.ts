@@ -77,7 +77,7 @@ describe('idempotent intake', () => {
       notificationId: n.notificationId,
       periods: [{ feePeriod: '2026-03', effect: 'new', version: 1 }],
     });
-    expect(second).toEqual({ outcome: 'duplicate', notificationId: n.notificationId, identical: true });
+    expect(second).toEqual({ outcome: 'duplicate', notificationId: n.notificationId });
 
     const ledger = await store.ledger(key, 'employee');
     expect(ledger).toHaveLength(1);
@@ -100,12 +100,13 @@ describe('idempotent intake', () => {
     expect(stored.paidOn).toBe('2026-04-10');
   });
 
-  it('reports a second copy that differs from the first, and changes nothing', async () => {
+  it('reports a second copy that differs from the first as a conflict, and changes nothing', async () => {
     const key = newKey();
     const n = employeeNotification(key, `N-${key}-1`, [['2026-03', 42_500]]);
     await store.intakeNotification(n, system);
     const changed = await store.intakeNotification({ ...n, periods: [{ ...n.periods[0]!, amount: 1 }] }, system);
-    expect(changed).toEqual({ outcome: 'duplicate', notificationId: n.notificationId, identical: false });
+    // The id is bound to its first content: other content under it is a conflict, never a duplicate.
+    expect(changed).toEqual({ outcome: 'conflict', notificationId: n.notificationId });
     expect((await store.ledger(key, 'employee'))[0]!.amount).toBe(42_500);
   });
 
@@ -247,7 +248,10 @@ describe('corrections and top-ups', () => {
       }),
     ]);
     // Delivered again, the late original is a duplicate like any other.
-    expect(await store.intakeNotification(n1, system)).toMatchObject({ outcome: 'duplicate', identical: true });
+    expect(await store.intakeNotification(n1, system)).toEqual({
+      outcome: 'duplicate',
+      notificationId: n1.notificationId,
+    });
   });
 
   it('a second payment for the month (a top-up) adds to it and keeps the earlier state', async () => {

@@ -9,8 +9,11 @@
  * the wait timed out (day 90 passed, A-5/A-6) is recorded too, so the case says the payment came late.
  *
  * Step 4. A short payment (less than the month's due amount) is unpaid in part, and A-1 suspends
- * benefits for it like for a missing payment: it opens the month's arrears case (deterministic id,
- * shared with the due-date sweep) and starts the arrears timer named after the case.
+ * benefits for it like for a missing payment. A month is in one arrears case only
+ * (shared/app/cases/arrears.ts): when the enrollment's month is held by a case already — the one the
+ * due-date sweep opened for it, or whose run took it — the payment joins that case (step 3 has resumed
+ * it); otherwise it opens the month's case (the id from the enrollment and the month, the sweep's too,
+ * the month claimed with it) and starts the arrears timer named after the case.
  */
 import { type CalendarDate, cstDateOf, firstOfMonth } from '#domain/calendar.js';
 import type { Fen } from '#domain/money.js';
@@ -20,21 +23,24 @@ import type { FlexibleContribution } from '#rules/contributions/flexible.js';
 import type { UnitContribution } from '#rules/contributions/unit.js';
 import type { PersonPayment } from '#schemas/events.js';
 import type { CaseStore } from '#store/case-store.js';
-import { AlreadyExistsError } from '#store/errors.js';
-import { type Case, type CaseInput, CLOSED_STATES, type Enrollment, type LedgerEntry } from '#store/model.js';
+import { type Case, CLOSED_STATES, type Enrollment, type LedgerEntry } from '#store/model.js';
+import {
+  type ArrearsCase,
+  type ArrearsPaymentReceived,
+  arrearsCaseHolding,
+  arrearsFeeMonths,
+  isArrearsClosed,
+  newArrearsCase,
+  openArrearsCase,
+  readArrearsCase,
+  updateArrearsCase,
+} from '../cases/arrears.js';
 import type { TaskCallbacks, WorkflowStarter } from '../ports.js';
-import { arrearsCaseId, intakeContext, PAYMENT_WAITS } from './ids.js';
+import { intakeContext, PAYMENT_WAITS } from './ids.js';
 import type { Decide } from './types.js';
 
 /** One payment as recorded on a case it answered. */
-export interface PaymentReceived {
-  readonly notificationId: string;
-  readonly paidOn: CalendarDate;
-  readonly feePeriods: readonly string[];
-  readonly amountFen: Fen;
-  /** What the callback found: the execution resumed, the token gone, or no execution waiting yet. */
-  readonly callback: 'resumed' | 'gone' | 'no-token';
-}
+export type PaymentReceived = ArrearsPaymentReceived;
 
 export interface ResumeOutcome {
   readonly caseId: string;
@@ -53,39 +59,27 @@ export interface OpenedArrears {
   readonly workflow: 'started' | 'already-running' | 'recorded' | 'case-closed';
 }
 
-/**
- * The fee months an arrears case waits for: `data.months[].feeMonth` (the arrears timer's case data,
- * shared/app/workflows/arrears-timer.ts), or a plain list in `data.feeMonths` / `data.feePeriods`.
- */
-function feePeriodsOf(c: Case): string[] {
-  const d = c.data as { months?: unknown; feeMonths?: unknown; feePeriods?: unknown };
-  const list = Array.isArray(d.months)
-    ? d.months.map((m) => (m as { feeMonth?: unknown } | null)?.feeMonth)
-    : Array.isArray(d.feeMonths)
-      ? d.feeMonths
-      : Array.isArray(d.feePeriods)
-        ? d.feePeriods
-        : [];
-  return list.filter((x): x is string => typeof x === 'string');
-}
+/** The payments recorded on a retirement-transfer case (its data is still its writers' own: not an arrears case). */
+const receivedOnRetirement = (c: Case): PaymentReceived[] =>
+  Array.isArray(c.data.paymentsReceived) ? (c.data.paymentsReceived as PaymentReceived[]) : [];
 
-const receivedOn = (c: Case): PaymentReceived[] =>
-  Array.isArray((c.data as { paymentsReceived?: unknown }).paymentsReceived)
-    ? ((c.data as { paymentsReceived: PaymentReceived[] }).paymentsReceived ?? [])
-    : [];
+const receivedOn = (c: Case): readonly PaymentReceived[] =>
+  c.caseType === 'arrears' ? (readArrearsCase(c).data.paymentsReceived ?? []) : receivedOnRetirement(c);
 
 /** Does this open case wait for this payment? */
 export function waitsFor(c: Case, payment: PersonPayment): boolean {
   const n = payment.notification;
   if (CLOSED_STATES.has(c.state) || !c.wait || c.region !== n.region) return false;
   if (c.subject.kind !== 'person' || c.subject.identityKey !== n.identityKey) return false;
-  // The payment that opened the case (a short payment) does not answer it.
-  if ((c.data as { openedBy?: unknown }).openedBy === n.notificationId) return false;
   if (c.caseType === 'arrears' && PAYMENT_WAITS.arrears.includes(c.wait.for)) {
-    const months = feePeriodsOf(c);
+    const a = readArrearsCase(c);
+    // The payment that opened the case (a short payment) does not answer it.
+    if (a.data.openedBy === n.notificationId) return false;
+    const months = arrearsFeeMonths(a);
     return n.scheme === 'employee' && n.periods.some((p) => months.includes(p.feePeriod));
   }
   if (c.caseType === 'retirement-transfer' && c.wait.for === PAYMENT_WAITS.retirementLumpSum) {
+    if (c.data.openedBy === n.notificationId) return false;
     return payment.purpose === 'retirement-lump-sum' && n.scheme === 'employee';
   }
   return false;
@@ -94,7 +88,7 @@ export function waitsFor(c: Case, payment: PersonPayment): boolean {
 /** What a resumed execution learns: the payment, without the identity number (execution history is wide-read). */
 export function paymentFacts(c: Case, payment: PersonPayment, ledger: readonly LedgerEntry[]) {
   const n = payment.notification;
-  const months = feePeriodsOf(c);
+  const months = c.caseType === 'arrears' ? arrearsFeeMonths(readArrearsCase(c)) : [];
   return {
     // `event` and `notificationId` are what the arrears timer's settle task reads; the ledger is what counts.
     event: 'payment',
@@ -149,19 +143,34 @@ export async function resumeWaitingCases(
       gone: `payment ${n.notificationId} (paid ${facts.paidOn}) arrived after the wait ended (task token timed out or already used): recorded, no execution resumed`,
       'no-token': `payment ${n.notificationId} (paid ${facts.paidOn}) received before the execution began to wait: recorded for it to read`,
     }[callback];
-    await deps.store.updateCase(
-      c.caseId,
-      (cur) => {
-        if (receivedOn(cur).some((r) => r.notificationId === n.notificationId)) return null;
-        return {
-          ...cur,
-          // Clear only the token this payment answered: the execution may already wait on a new one.
-          taskToken: token && cur.taskToken === token ? null : cur.taskToken,
-          data: { ...cur.data, paymentsReceived: [...receivedOn(cur), received] },
-        };
-      },
-      intakeContext(why),
-    );
+    if (c.caseType === 'arrears')
+      await updateArrearsCase(
+        deps.store,
+        c.caseId,
+        (cur) =>
+          isArrearsClosed(cur.state) ||
+          (cur.data.paymentsReceived ?? []).some((r) => r.notificationId === n.notificationId)
+            ? null
+            : {
+                // Clear only the token this payment answered: the execution may already wait on a new one.
+                taskToken: token && cur.taskToken === token ? null : cur.taskToken,
+                data: { ...cur.data, paymentsReceived: [...(cur.data.paymentsReceived ?? []), received] },
+              },
+        intakeContext(why),
+      );
+    else
+      await deps.store.updateCase(
+        c.caseId,
+        (cur) => {
+          if (receivedOnRetirement(cur).some((r) => r.notificationId === n.notificationId)) return null;
+          return {
+            ...cur,
+            taskToken: token && cur.taskToken === token ? null : cur.taskToken,
+            data: { ...cur.data, paymentsReceived: [...receivedOnRetirement(cur), received] },
+          };
+        },
+        intakeContext(why),
+      );
     outcomes.push({ caseId: c.caseId, callback });
   }
   return outcomes;
@@ -219,6 +228,7 @@ export async function openShortPaymentCases(
   payment: PersonPayment,
   enrollment: Enrollment | undefined,
   ledger: readonly LedgerEntry[],
+  cases: readonly Case[],
   onUnjudged: (feeMonth: string) => void,
 ): Promise<OpenedArrears[]> {
   const n = payment.notification;
@@ -248,60 +258,62 @@ export async function openShortPaymentCases(
       paidOn < firstUnpaidDay ? firstUnpaidDay : paidOn,
     ) as DecisionResult<ArrearsOutcome>;
     const a = decision.value;
-    const caseId = arrearsCaseId(n.identityKey, feeMonth);
     if (!enrollment) {
       // Step 2 creates the enrollment; without it the timer cannot suspend anything (A-1). Redelivered.
       throw new Error(`short payment ${n.notificationId} for ${feeMonth}: no enrollment to open arrears on yet`);
     }
-    const input: CaseInput = {
-      caseId,
-      caseType: 'arrears',
-      region: n.region,
-      subject: { kind: 'person', identityKey: n.identityKey },
-      // The arrears timer's first task (open) suspends the enrollment from the first unpaid day (A-1)
-      // and moves the case to waiting-payment; the wait is set now so the deadline index has it at once.
-      state: 'opened',
-      openedOn: deps.today(),
-      wait: { for: 'payment', until: a.windowLastDay },
-      taskToken: null,
-      // The arrears timer's case data (arrearsCaseData), plus what this payment found.
-      data: {
-        identityKey: n.identityKey,
-        enrollmentId: enrollment.enrollmentId,
-        mode: n.mode,
-        ...((payment.flexibleMode ?? enrollment.flexibleMode)
-          ? { flexibleMode: payment.flexibleMode ?? enrollment.flexibleMode }
-          : {}),
-        ...(enrollment.unitId ? { unitId: enrollment.unitId } : {}),
-        months: [{ feeMonth, principalFen: due.dueFen - paidFen, paidFen }],
-        firstUnpaidDay,
-        dueFen: due.dueFen,
-        dueSource: due.source,
-        paidFen,
-        shortFen: due.dueFen - paidFen,
-        suspendedFrom: a.suspendedFrom,
-        windowLastDay: a.windowLastDay,
-        openedBy: n.notificationId,
-      },
-    };
-    let c: Case;
-    let caseOutcome: OpenedArrears['caseOutcome'] = 'opened';
-    try {
-      c = await deps.store.openCase(
+    const ref = { identityKey: n.identityKey, enrollmentId: enrollment.enrollmentId, feeMonth };
+    // A-1: the month is in one case only. Held already (the sweep's case of the month or of its run, or
+    // this payment's own on a redelivery): join it; step 3 has given it the payment.
+    let c: ArrearsCase | null = await arrearsCaseHolding(deps.store, cases, ref);
+    let caseOutcome: OpenedArrears['caseOutcome'] = 'existing';
+    if (!c) {
+      const input = newArrearsCase({
+        key: ref,
+        region: n.region,
+        openedOn: deps.today(),
+        // The arrears timer's first task (open) suspends the enrollment from the first unpaid day (A-1)
+        // and moves the case to waiting-payment; the wait is set now so the deadline index has it at once.
+        wait: { for: 'payment', until: a.windowLastDay },
+        data: {
+          // The enrollment's person, who must be the subject: the case is refused otherwise.
+          identityKey: enrollment.identityKey,
+          enrollmentId: enrollment.enrollmentId,
+          mode: n.mode,
+          ...((payment.flexibleMode ?? enrollment.flexibleMode)
+            ? { flexibleMode: payment.flexibleMode ?? enrollment.flexibleMode }
+            : {}),
+          ...(enrollment.unitId ? { unitId: enrollment.unitId } : {}),
+          months: [{ feeMonth, principalFen: due.dueFen - paidFen, paidFen }],
+          firstUnpaidDay,
+          dueFen: due.dueFen,
+          dueSource: due.source,
+          paidFen,
+          shortFen: due.dueFen - paidFen,
+          suspendedFrom: a.suspendedFrom,
+          windowLastDay: a.windowLastDay,
+          openedBy: n.notificationId,
+        },
+      });
+      const result = await openArrearsCase(
+        deps.store,
         input,
         intakeContext(
           `short payment ${n.notificationId} for ${feeMonth}: ${paidFen} of ${due.dueFen} fen paid (${due.source}) — ${decision.trace.reason.en}`,
           decision.trace,
         ),
       );
-    } catch (e) {
-      if (!(e instanceof AlreadyExistsError)) throw e;
-      c = await deps.store.getCase(caseId);
-      caseOutcome = 'existing';
+      if (result.outcome === 'held') {
+        // The sweep took the month at the same moment: its case follows it.
+        c = readArrearsCase(await deps.store.getCase(result.heldBy));
+      } else {
+        c = result.case;
+        caseOutcome = result.outcome;
+      }
     }
     const workflow = await ensureTimer(deps, c, n.notificationId);
     opened.push({
-      caseId,
+      caseId: c.caseId,
       feeMonth,
       dueFen: due.dueFen,
       paidFen,
@@ -315,30 +327,30 @@ export async function openShortPaymentCases(
 
 /**
  * Starts the case's arrears timer once. The case records that it was started, so a redelivery sends
- * nothing; a start whose record was lost is sent again and Step Functions refuses it by name
- * (ExecutionAlreadyExists → `started: false`).
+ * nothing; a start whose record was lost (or a case whose opener does not record it: the sweep, B-4) is
+ * sent again and Step Functions refuses it by name (ExecutionAlreadyExists → `started: false`).
  */
 async function ensureTimer(
   deps: { readonly store: CaseStore; readonly workflows: WorkflowStarter },
-  c: Case,
+  c: ArrearsCase,
   notificationId: string,
 ): Promise<OpenedArrears['workflow']> {
-  if ((c.data as { workflow?: unknown }).workflow) return 'recorded';
-  if (CLOSED_STATES.has(c.state)) return 'case-closed';
+  if (c.data.workflow) return 'recorded';
+  if (isArrearsClosed(c.state)) return 'case-closed';
   const { started } = await deps.workflows.start('arrears-timer', c.caseId, {
     caseId: c.caseId,
     caseType: c.caseType,
     region: c.region,
-    feeMonths: feePeriodsOf(c),
+    feeMonths: arrearsFeeMonths(c),
     waitUntil: c.wait?.until ?? null,
   });
-  await deps.store.updateCase(
+  await updateArrearsCase(
+    deps.store,
     c.caseId,
     (cur) =>
-      (cur.data as { workflow?: unknown }).workflow
+      cur.data.workflow || isArrearsClosed(cur.state)
         ? null
         : {
-            ...cur,
             data: {
               ...cur.data,
               workflow: { machine: 'arrears-timer', executionName: c.caseId, startedBy: notificationId, started },

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ChangeContext } from '#store/model.js';
-import { personTag } from '#schemas/events.js';
+import type { PersonPayment } from '#schemas/events.js';
+import { ARREARS_WAIT } from '../cases/arrears.js';
 
 /** Who the intake is in the audit trail. */
 export const INTAKE_ACTOR = { kind: 'system', component: 'tax-payment-intake' } as const;
@@ -14,14 +15,19 @@ export function intakeContext(reason: string, trace?: ChangeContext['trace']): C
   return { actor: INTAKE_ACTOR, reason, ...(trace ? { trace } : {}) };
 }
 
+/** The arrears case id, from its natural key (the enrollment and the fee month): shared/app/cases/arrears.ts. */
+export { arrearsCaseId } from '../cases/arrears.js';
+
 /**
- * `arrears-<personTag>-<fee month>`: one arrears case per person and fee month, whoever opens it (the
- * due-date sweep should use this too). It is also the execution name, so it keeps to what Step
- * Functions allows there (no `:`; at most 80 characters), and the tag is a hash of the identity key
- * so that the name, visible in the console, never shows the ID number.
+ * A tax bureau notification's content, for the guard that binds its id to it (`claimNotification`): a
+ * SHA-256 of every person's part as the store keeps it (`raw`, a pure function of the event's detail), in
+ * a stable order, so a redelivery — or the same list in another order, or in a new EventBridge envelope —
+ * hashes the same, and the id reused for another person, amount or period does not.
  */
-export function arrearsCaseId(identityKey: string, feeMonth: string): string {
-  return `arrears-${personTag(identityKey)}-${feeMonth}`;
+export function contentHashOf(payments: readonly PersonPayment[]): string {
+  const h = createHash('sha256');
+  for (const raw of payments.map((p) => p.raw).sort()) h.update(raw).update('\u0000');
+  return h.digest('hex');
 }
 
 /** The enrollment the intake creates for a payer with no enrollment in the scheme and region. */
@@ -36,6 +42,6 @@ export function enrollmentIdFromPayment(notificationId: string): string {
  * - `lump-sum-payment`: a retirement-transfer case waiting for the R-4(b) lump sum.
  */
 export const PAYMENT_WAITS = {
-  arrears: ['payment', 'backfill'] as readonly string[],
+  arrears: Object.values(ARREARS_WAIT) as readonly string[],
   retirementLumpSum: 'lump-sum-payment',
 } as const;

@@ -7,11 +7,12 @@ export {
   waitsFor,
 } from './cases.js';
 export { type CoverOutcome, enrollmentFor, waitingPeriodFacts } from './cover.js';
-export { arrearsCaseId, INTAKE_ACTOR, PAYMENT_WAITS } from './ids.js';
+export { arrearsCaseId, contentHashOf, INTAKE_ACTOR, PAYMENT_WAITS } from './ids.js';
 export {
   createPaymentIntake,
   IntakeIncompleteError,
   type MessageOutcome,
+  NotificationConflictError,
   type PaymentIntake,
   type PersonOutcome,
 } from './service.js';

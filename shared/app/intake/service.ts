@@ -6,6 +6,11 @@
  *   3. the cases waiting for this payment resumed — cases.ts;
  *   4. the arrears cases a short payment implies opened, their timers started — cases.ts.
  *
+ * Before step 1 the tax bureau's notification id is bound to the message's content, all its persons
+ * (`claimNotification`): a redelivery with the same content is a duplicate, the same id with other
+ * content (another person, amounts, periods) is a conflict — nothing is written for anybody, and the
+ * message goes to the dead-letter port with the reason, as a malformed one does (outcome `conflict`).
+ *
  * Steps 2–4 run on a duplicate too, and each is idempotent on its own (keyed by the notification
  * id), so a delivery that died half-way is completed by SQS's redelivery, and a delivery that
  * finished changes nothing the second time. A malformed message goes to the dead-letter port with
@@ -21,19 +26,18 @@ import { flexibleContribution } from '#rules/contributions/flexible.js';
 import { unitContribution } from '#rules/contributions/unit.js';
 import { waitingPeriod } from '#rules/waiting-period/decision.js';
 import { decideWith } from '#rules/decide-with.js';
-import { type EventIssue, type PersonPayment, parseTaxPaymentEvent, personPaymentFromRaw } from '#schemas/events.js';
+import { type EventIssue, type PersonPayment, parseTaxPaymentEvent } from '#schemas/events.js';
 import { StoreValidationError } from '#store/errors.js';
 import type { IntakeOutcome } from '#store/model.js';
 import { type OpenedArrears, openShortPaymentCases, type ResumeOutcome, resumeWaitingCases } from './cases.js';
 import { type CoverOutcome, enrollmentFor, recordCover } from './cover.js';
-import { intakeContext } from './ids.js';
+import { contentHashOf, intakeContext } from './ids.js';
 import type { Decide, IntakeDeps, IntakeLog } from './types.js';
 
 export interface PersonOutcome {
   readonly notificationId: string;
+  /** `duplicate`: the same notification, same content, stored before (a redelivery). */
   readonly intake: 'stored' | 'duplicate';
-  /** For a duplicate: false when the first copy differed (a fault at the sender; the first copy is followed). */
-  readonly identical?: boolean;
   readonly cover: CoverOutcome;
   readonly resumed: readonly ResumeOutcome[];
   readonly arrears: readonly OpenedArrears[];
@@ -41,7 +45,34 @@ export interface PersonOutcome {
 
 export type MessageOutcome =
   | { readonly kind: 'processed'; readonly eventId: string; readonly persons: readonly PersonOutcome[] }
-  | { readonly kind: 'malformed'; readonly reason: string; readonly issues: readonly EventIssue[] };
+  | { readonly kind: 'malformed'; readonly reason: string; readonly issues: readonly EventIssue[] }
+  | {
+      /**
+       * The notification id came before with other content: nothing was written for anybody, and the message
+       * went to the dead-letter port with the reason (a fault at the sender, for staff to take up with tax).
+       */
+      readonly kind: 'conflict';
+      readonly notificationId: string;
+      readonly reason: string;
+      readonly issues: readonly EventIssue[];
+    };
+
+/** A person's part of a notification was stored before with other content (the id reused): nothing written. */
+export class NotificationConflictError extends Error {
+  constructor(
+    readonly notificationId: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'NotificationConflictError';
+  }
+}
+
+/** The dead-letter reason of a reused notification id (Chinese first for staff, English beside it). */
+const conflictReason = (notificationId: string, firstReceivedAt?: string) =>
+  `通知编号已用于不同内容 notification id ${notificationId} was received before with other content${
+    firstReceivedAt ? ` (first on ${firstReceivedAt})` : ''
+  }: nothing was recorded for this copy`;
 
 /** Some steps of a message failed; the completed ones are kept and redoing them changes nothing. */
 export class IntakeIncompleteError extends Error {
@@ -100,26 +131,32 @@ export function createPaymentIntake(deps: IntakeDeps): PaymentIntake {
     return { kind: 'malformed', reason, issues } as const;
   }
 
-  async function processPayment(received: PersonPayment): Promise<PersonOutcome> {
-    const n = received.notification;
+  /**
+   * Binds the tax bureau's notification id to the content of `payments` (all the persons of one message);
+   * a conflict when the id came before with other content. One write per message, before any person's.
+   */
+  async function claim(payments: readonly PersonPayment[]) {
+    const first = payments[0]!;
+    return deps.store.claimNotification(
+      { notificationId: first.sourceNotificationId, contentHash: contentHashOf(payments), persons: payments.length },
+      intakeContext(`tax payment notification ${first.sourceNotificationId}: ${payments.length} person(s)`),
+    );
+  }
+
+  async function processPerson(payment: PersonPayment): Promise<PersonOutcome> {
+    const n = payment.notification;
     const paidOn = cstDateOf(n.paidAt);
     const outcome: IntakeOutcome = await deps.store.intakeNotification(
-      received.raw,
-      intakeContext(`tax payment notification ${received.sourceNotificationId}, paid ${paidOn}`),
+      payment.raw,
+      intakeContext(`tax payment notification ${payment.sourceNotificationId}, paid ${paidOn}`),
     );
-    let payment = received;
-    if (outcome.outcome === 'duplicate') {
-      if (!outcome.identical) {
-        // The ledger holds the first copy: follow that one, and say the sender sent two different bodies.
-        const stored = await deps.store.getNotification(n.notificationId);
-        payment = personPaymentFromRaw(stored.notification, stored.raw);
-        log.warn('a second copy of a notification differs from the first; the first is kept', {
-          notificationId: n.notificationId,
-        });
-      } else {
-        log.info('duplicate notification: completing any step left undone', { notificationId: n.notificationId });
-      }
+    if (outcome.outcome === 'conflict') {
+      // Stored before with other content (before the id guard, or by another path): the first stands, and
+      // nothing of this copy is followed — it would act on one person with another's payment.
+      throw new NotificationConflictError(n.notificationId, conflictReason(payment.sourceNotificationId));
     }
+    if (outcome.outcome === 'duplicate')
+      log.info('duplicate notification: completing any step left undone', { notificationId: n.notificationId });
 
     const failures: Array<{ notificationId: string; step: string; error: unknown }> = [];
     async function step<T>(name: string, fn: () => Promise<T>, fallback: T): Promise<T> {
@@ -151,6 +188,7 @@ export function createPaymentIntake(deps: IntakeDeps): PaymentIntake {
           payment,
           enrollmentFor(payment, enrollments),
           ledger,
+          cases,
           (feeMonth) =>
             log.warn('fee month not judged for a short payment: no dueFen, no base and no flexible mode', {
               notificationId: n.notificationId,
@@ -191,7 +229,6 @@ export function createPaymentIntake(deps: IntakeDeps): PaymentIntake {
     const result: PersonOutcome = {
       notificationId: n.notificationId,
       intake: outcome.outcome,
-      ...(outcome.outcome === 'duplicate' ? { identical: outcome.identical } : {}),
       cover: cover!,
       resumed,
       arrears,
@@ -207,22 +244,58 @@ export function createPaymentIntake(deps: IntakeDeps): PaymentIntake {
     return result;
   }
 
+  async function conflict(body: string, notificationId: string, reason: string, messageId?: string) {
+    const issues = [{ path: 'detail.notificationId', message: reason }];
+    await deps.deadLetters.send(body, reason, {
+      kind: 'conflict',
+      notificationId,
+      issues: JSON.stringify(issues).slice(0, 1000),
+      ...(messageId ? { sourceMessageId: messageId } : {}),
+    });
+    log.warn('tax payment notification id reused with other content, sent to the dead-letter queue', {
+      notificationId,
+      messageId,
+    });
+    return { kind: 'conflict', notificationId, reason, issues } as const;
+  }
+
+  /** One person's payment on its own (the tests call this): its notification claimed for it alone. */
+  async function processPayment(payment: PersonPayment): Promise<PersonOutcome> {
+    const claimed = await claim([payment]);
+    if (claimed.outcome === 'conflict')
+      throw new NotificationConflictError(
+        payment.notification.notificationId,
+        conflictReason(payment.sourceNotificationId, claimed.firstReceivedAt),
+      );
+    return processPerson(payment);
+  }
+
   async function handleMessage(body: string, meta: { messageId?: string } = {}): Promise<MessageOutcome> {
     const parsed = parseTaxPaymentEvent(body, deps.clock.today());
     if (!parsed.ok) return deadLetter(body, parsed.reason, parsed.issues, meta.messageId);
+    const claimed = await claim(parsed.payments);
+    if (claimed.outcome === 'conflict')
+      return conflict(
+        body,
+        claimed.notificationId,
+        conflictReason(claimed.notificationId, claimed.firstReceivedAt),
+        meta.messageId,
+      );
 
     const persons: PersonOutcome[] = [];
     const failures: IntakeIncompleteError['failures'][number][] = [];
     let malformed: { reason: string; issues: EventIssue[] } | null = null;
+    let conflicting: NotificationConflictError | null = null;
     // A unit's payroll: a few persons at a time; every person is tried even when one fails.
     const queue = [...parsed.payments];
     await Promise.all(
       Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
         for (let p = queue.shift(); p; p = queue.shift()) {
           try {
-            persons.push(await processPayment(p));
+            persons.push(await processPerson(p));
           } catch (error) {
-            if (error instanceof StoreValidationError) {
+            if (error instanceof NotificationConflictError) conflicting = error;
+            else if (error instanceof StoreValidationError) {
               // The store refused what the event schema let through: retrying cannot cure it.
               malformed = {
                 reason: `refused by the store: ${error.message}`,
@@ -235,6 +308,10 @@ export function createPaymentIntake(deps: IntakeDeps): PaymentIntake {
       }),
     );
     if (failures.length) throw new IntakeIncompleteError(failures);
+    if (conflicting) {
+      const c = conflicting as NotificationConflictError;
+      return conflict(body, c.notificationId, c.reason, meta.messageId);
+    }
     if (malformed) {
       const m = malformed as { reason: string; issues: EventIssue[] };
       return deadLetter(body, m.reason, m.issues, meta.messageId);

@@ -11,6 +11,7 @@ import { InputError } from '#rules/errors.js';
 import { retirementAge } from '#rules/retirement/age.js';
 import { type RetirementTransfer, retirementTransfer } from '#rules/retirement/transfer.js';
 import type { Case } from '#store/model.js';
+import { choiceWindowDays } from '../cases/retirement-transfer.js';
 import { caseInRegion, caseView, resume } from './cases.js';
 import {
   changeContext,
@@ -26,13 +27,6 @@ import { decideWith } from '#rules/decide-with.js';
 import { RefusedByRulesError, StateConflictError } from './errors.js';
 import { statusChangeOn } from './enrollment.js';
 import type { CaseView, RetirementApplicationBody, RetirementChoiceBody } from './schemas.js';
-
-/**
- * Reading: no source text sets how long a person has to choose among the R-4 options. The case states a
- * deadline (WORKFLOWS.md: "what it waits for, and until when"), so it carries this one until the agency
- * loads a parameter (proposed: `retirement.choiceWindowDays`); the workflow's own timeout should match it.
- */
-export const CHOICE_WINDOW_DAYS = 90;
 
 export interface CaseCreatedView {
   readonly case: CaseView;
@@ -122,7 +116,8 @@ export async function openRetirementApplication(
           subject: { kind: 'person', identityKey: body.identityKey },
           state: 'awaiting-choice',
           openedOn: today,
-          wait: { for: 'person-choice', until: addDays(today, CHOICE_WINDOW_DAYS) },
+          // R-4/R-5: the agency's choice window (a Reading, illustrative), the one the workflow waits too.
+          wait: { for: 'person-choice', until: addDays(today, choiceWindowDays(employee.region, today)) },
           taskToken: null,
           data: {
             identityKey: body.identityKey,

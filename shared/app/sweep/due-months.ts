@@ -10,18 +10,21 @@
 import { type CalendarDate, firstOfMonth } from '#domain/calendar.js';
 import { arrears } from '#rules/arrears/decision.js';
 import { flexibleContribution } from '#rules/contributions/flexible.js';
-import { AlreadyExistsError, NotFoundError } from '#store/errors.js';
-import type { CaseInput, Enrollment } from '#store/model.js';
+import { NotFoundError } from '#store/errors.js';
+import type { Enrollment } from '#store/model.js';
 import type { ExpectedPayment } from '#store/workflow-model.js';
 import {
-  allCasesOf,
-  caseIdFor,
-  decide,
-  inputOf,
-  isClosed,
-  requireDeps,
-  type WorkflowDeps,
-} from '../workflows/common.js';
+  type ArrearsCase,
+  type ArrearsMonth,
+  addArrearsMonth,
+  arrearsCaseHolding,
+  arrearsCaseId,
+  arrearsCasesOf,
+  newArrearsCase,
+  openArrearsCase,
+  openRunOf,
+} from '../cases/arrears.js';
+import { allCasesOf, decide, requireDeps, type WorkflowDeps } from '../workflows/common.js';
 import { sweepCtx } from './context.js';
 import { expectMonth, nextMonthOf } from './expected-payments.js';
 
@@ -52,9 +55,8 @@ async function unitUnderDeferral(deps: WorkflowDeps, unitId: string, cache: Map<
   return found;
 }
 
-/** The arrears case id of an enrollment's run of unpaid months starting with `feeMonth`: also the execution name. */
-export const arrearsCaseId = (identityKey: string, enrollmentId: string, feeMonth: string) =>
-  caseIdFor('arrears', [feeMonth], [identityKey, enrollmentId]);
+/** The arrears case id (also the execution name), from its natural key: shared/app/cases/arrears.ts. */
+export { arrearsCaseId };
 
 /**
  * C-6: one fee month due by the deadline day and still in the index. `deferredUnits` is the run's
@@ -121,15 +123,9 @@ export async function handleDueMonth(
     return 'monthsDeferred';
   }
 
-  const cases = personCases.filter(
-    (c) => c.caseType === 'arrears' && (c.data as { enrollmentId?: string }).enrollmentId === p.enrollmentId,
-  );
+  const cases = arrearsCasesOf(personCases, p.enrollmentId);
   // 4. A-6: a flexible enrollment whose backfill closed is not expected to pay any more.
-  if (
-    cases.some(
-      (c) => c.state === 'lapsed' && (c.data as { outcome?: { decidedBy?: string } }).outcome?.decidedBy === 'A-6',
-    )
-  ) {
+  if (cases.some((c) => c.state === 'lapsed' && c.data.outcome?.decidedBy === 'A-6')) {
     await settle('lapsed', 'A-6: backfill closed for this enrollment; paying again is a new enrollment (W-6)');
     return 'monthsLapsed';
   }
@@ -143,7 +139,7 @@ export async function handleDueMonth(
           .months[0]!.totalFen
       : undefined;
   const dueFen = p.dueFen ?? flexibleDueFen;
-  const month = {
+  const month: ArrearsMonth = {
     feeMonth: p.feeMonth,
     ...(p.baseFen !== undefined
       ? { baseFen: p.baseFen }
@@ -152,34 +148,39 @@ export async function handleDueMonth(
         : {}),
     paidFen: p.baseFen !== undefined ? paidFen : 0,
   };
-  const open = cases.find((c) => !isClosed(c));
   await expectNext();
-  if (open) {
-    // 5. The run of unpaid months goes on: the month joins the open case (the window still counts
-    // from the run's first unpaid day, A-1).
-    await addMonthToCase(deps, open.caseId, month, date);
-    await settle(
-      'arrears',
-      `A-1: ${p.feeMonth} unpaid by ${p.dueDate}; added to arrears case ${open.caseId}`,
-      open.caseId,
-    );
+  const joined = async (caseId: string, why: string): Promise<DueMonthOutcome> => {
+    await settle('arrears', `A-1: ${p.feeMonth} unpaid by ${p.dueDate}; ${why} ${caseId}`, caseId);
     return 'arrearsExtended';
+  };
+
+  // 5. The month is in an arrears case already (intake opened it for a short payment, or an earlier run
+  // of this sweep took it): that case follows it; a month is in one case only.
+  const holder = await arrearsCaseHolding(deps.store, personCases, ref);
+  if (holder) {
+    // Its own case of this month, from a run cut short between the case and its timer: start it (by name: once).
+    if (holder.caseId === arrearsCaseId(ref) && holder.state === 'opened')
+      await requireDeps(deps, 'starter').start('arrears-timer', holder.caseId, { caseId: holder.caseId });
+    return joined(holder.caseId, 'already held by arrears case');
   }
 
-  // 6. A new run: open the case, start its timer, then take the month out of the index.
-  const caseId = arrearsCaseId(p.identityKey, p.enrollmentId, p.feeMonth);
-  const c: CaseInput = {
-    caseId,
-    caseType: 'arrears',
+  // 6. The run of unpaid months goes on: the month joins the open case (the window still counts from
+  // the run's first unpaid day, A-1).
+  const open = openRunOf(personCases, p.enrollmentId, p.feeMonth);
+  if (open) {
+    const added = await addMonthToCase(deps, open, month, date);
+    return joined(added, added === open.caseId ? 'added to arrears case' : 'already held by arrears case');
+  }
+
+  // 7. A new run: open the case (its month claimed with it), start its timer, then take the month out of the index.
+  const input = newArrearsCase({
+    key: { identityKey: p.identityKey, enrollmentId: p.enrollmentId, feeMonth: p.feeMonth },
     region: p.region,
-    subject: { kind: 'person', identityKey: p.identityKey },
-    state: 'opened',
     openedOn: date,
     wait: null,
-    taskToken: null,
     data: {
-      identityKey: p.identityKey,
-      enrollmentId: p.enrollmentId,
+      identityKey: enrollment.identityKey,
+      enrollmentId: enrollment.enrollmentId,
       mode: p.mode,
       ...(flexibleMode ? { flexibleMode } : {}),
       ...(p.unitId ? { unitId: p.unitId } : {}),
@@ -187,39 +188,35 @@ export async function handleDueMonth(
       firstUnpaidDay: first,
       ...(p.mode === 'unit' && p.baseFen === undefined && p.dueFen === undefined ? { baseDeclared: false } : {}),
     },
-  };
-  try {
-    await deps.store.openCase(c, sweepCtx(`A-1: ${p.feeMonth} not paid by its due date ${p.dueDate}`));
-  } catch (e) {
-    if (!(e instanceof AlreadyExistsError)) throw e;
-  }
-  await requireDeps(deps, 'starter').start('arrears-timer', caseId, { caseId });
-  await settle('arrears', `A-1: ${p.feeMonth} unpaid by ${p.dueDate}; arrears case ${caseId}`, caseId);
+  });
+  const opened = await openArrearsCase(
+    deps.store,
+    input,
+    sweepCtx(`A-1: ${p.feeMonth} not paid by its due date ${p.dueDate}`),
+  );
+  // Intake took the month between the read above and this write: its case follows it.
+  if (opened.outcome === 'held') return joined(opened.heldBy, 'already held by arrears case');
+  await requireDeps(deps, 'starter').start('arrears-timer', input.caseId, { caseId: input.caseId });
+  await settle('arrears', `A-1: ${p.feeMonth} unpaid by ${p.dueDate}; arrears case ${input.caseId}`, input.caseId);
   return 'arrearsOpened';
 }
 
-/** A-1: a further unpaid month joins the open arrears case (a month the case already holds is left as it is). */
+/**
+ * A-1: a further unpaid month joins the open arrears case, with the month's principal and due date on the
+ * case's A-3 lines so its payment check covers it too. Answers the case that holds the month: this one, or
+ * the one that took it first (intake, at the same moment).
+ */
 async function addMonthToCase(
   deps: WorkflowDeps,
-  caseId: string,
-  month: { feeMonth: string; baseFen?: number; principalFen?: number; paidFen: number },
+  open: ArrearsCase,
+  month: ArrearsMonth,
   date: CalendarDate,
-): Promise<void> {
-  const c = await deps.store.getCase(caseId);
-  const d = c.data as {
-    months: Array<{ feeMonth: string }>;
-    firstUnpaidDay: string;
-    mode: 'unit' | 'flexible';
-    flexibleMode?: string;
-    baseDeclared?: boolean;
-    opened?: { months: unknown[]; principalFen: number | null };
-  };
-  if (d.months.some((m) => m.feeMonth === month.feeMonth)) return;
-  // The new month's principal and due date, so the case's payment check covers it too (A-3).
+): Promise<string> {
+  const d = open.data;
   const r = decide(
     arrears,
     {
-      region: c.region,
+      region: open.region,
       mode: d.mode,
       ...(d.flexibleMode ? { flexibleMode: d.flexibleMode } : {}),
       months: [month],
@@ -230,26 +227,12 @@ async function addMonthToCase(
     date,
   );
   const line = r.value.months[0]!;
-  await deps.store.updateCase(
-    caseId,
-    (cur) => {
-      const cd = cur.data as typeof d;
-      if (cd.months.some((m) => m.feeMonth === month.feeMonth)) return null;
-      const opened = cd.opened
-        ? {
-            ...cd.opened,
-            months: [
-              ...cd.opened.months,
-              { feeMonth: line.feeMonth, principalFen: line.principalFen, dueDate: line.dueDate },
-            ],
-            principalFen:
-              cd.opened.principalFen === null || line.principalFen === null
-                ? null
-                : cd.opened.principalFen + line.principalFen,
-          }
-        : undefined;
-      return { ...inputOf(cur), data: { ...cur.data, months: [...cd.months, month], ...(opened ? { opened } : {}) } };
-    },
+  const added = await addArrearsMonth(
+    deps.store,
+    open.caseId,
+    month,
+    { feeMonth: line.feeMonth, principalFen: line.principalFen, dueDate: line.dueDate },
     sweepCtx(`A-1: ${month.feeMonth} unpaid too; added to the arrears`, r.trace),
   );
+  return added.outcome === 'held' ? added.heldBy : open.caseId;
 }

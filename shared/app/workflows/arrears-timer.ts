@@ -10,28 +10,39 @@
  * one audit record carrying the decision trace, and answers small JSON. A retried task finds the
  * case already moved on and answers from what it stored, writing nothing twice.
  */
-import * as z from 'zod';
 import { addDays, type CalendarDate, maxDate } from '#domain/calendar.js';
-import { calendarDate, employeeMode, fen, flexibleMode, yearMonth } from '#schemas/common.js';
 import type { AtomicChange } from '#store/case-store.js';
-import { type Case, type CaseInput, identityKey } from '#store/model.js';
+import {
+  ARREARS_STATE,
+  ARREARS_TIMEOUT_NEXT,
+  ARREARS_WAIT,
+  ARREARS_WAITING_STATES,
+  type ArrearsCase,
+  type ArrearsChange,
+  type ArrearsOpened,
+  type ArrearsOutcomeRecord,
+  type ArrearsState,
+  isArrearsClosed,
+  nextArrearsCase,
+  readArrearsCase,
+  updateArrearsCase,
+} from '../cases/arrears.js';
 import {
   decide,
   enrollmentInputOf,
-  inputOf,
   nowOf,
   restore,
   retryConflicts,
   secondsUntilEndOf,
-  stateInvalid,
   suspendFrom,
   systemCtx,
   terminateFrom,
   WorkflowError,
   type WorkflowDeps,
 } from './common.js';
-import { storeTaskToken } from './tokens.js';
 import { arrears } from '#rules/arrears/decision.js';
+
+export type { ArrearsOutcomeRecord } from '../cases/arrears.js';
 
 const COMPONENT = 'arrears-timer';
 
@@ -42,83 +53,41 @@ const COMPONENT = 'arrears-timer';
  */
 export const UNIT_BACKFILL_WAIT_DAYS = 180;
 
-const arrearsMonth = z.object({
-  feeMonth: yearMonth,
-  baseFen: fen.optional(),
-  principalFen: fen.optional(),
-  /** What the ledger held for the month when the case opened (a short payment). */
-  paidFen: fen.default(0),
-});
-
-/** What the opener (sweep, bankruptcy end) puts in `data`; the tasks add `opened`, `outcome`, `reminders`. */
-export const arrearsCaseData = z.looseObject({
-  identityKey,
-  enrollmentId: z.string().min(1),
-  mode: employeeMode,
-  flexibleMode: flexibleMode.optional(),
-  unitId: z.string().optional(),
-  months: z.array(arrearsMonth).min(1),
-  firstUnpaidDay: calendarDate,
-  deferredUntil: calendarDate.optional(),
-  baseDeclared: z.boolean().default(true),
-});
-export type ArrearsCaseData = z.output<typeof arrearsCaseData>;
-
-interface Opened {
-  readonly suspendedFrom: CalendarDate;
-  readonly windowLastDay: CalendarDate;
-  readonly principalFen: number | null;
-  readonly months: ReadonlyArray<{ feeMonth: string; principalFen: number | null; dueDate: string }>;
+/** The case as the tasks read it: an arrears case, its data parsed (Case.DataInvalid otherwise). */
+async function getArrears(deps: WorkflowDeps, caseId: string): Promise<ArrearsCase> {
+  return readArrearsCase(await deps.store.getCase(caseId));
 }
 
-export interface ArrearsOutcomeRecord {
-  readonly decidedBy: 'A-4' | 'A-5' | 'A-6';
-  readonly paid: boolean;
-  readonly paidOn: CalendarDate | null;
-  readonly restoredOn: CalendarDate | null;
-  readonly coverStarts: CalendarDate | null;
-  readonly arrearsPeriodCovered: boolean;
-  readonly backfillAllowed: boolean;
-  readonly yearsAndAccountCredited: boolean;
-  readonly principalFen: number | null;
-  readonly lateFeeFen: number | null;
-  readonly amountDueFen: number | null;
-  readonly notificationId?: string;
-}
+const stateInvalid = (a: ArrearsCase, task: string, expected: readonly string[]) =>
+  new WorkflowError(
+    'Case.StateInvalid',
+    `case ${a.caseId} is ${a.state}; ${task} applies to ${expected.join(' or ')} (nothing was changed)`,
+  );
 
-function parseData(c: Case): ArrearsCaseData {
-  if (c.caseType !== 'arrears') throw new WorkflowError('Case.DataInvalid', `case ${c.caseId} is not an arrears case`);
-  const r = arrearsCaseData.safeParse(c.data);
-  if (!r.success)
-    throw new WorkflowError(
-      'Case.DataInvalid',
-      `arrears case ${c.caseId}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  return r.data;
-}
+/** The written case as the tasks answer from it (the store's version is not read again). */
+const asWritten = (a: ArrearsCase, next: ReturnType<typeof nextArrearsCase>): ArrearsCase =>
+  ({ ...a, ...next, data: next.data }) as ArrearsCase;
 
-function facts(c: Case, d: ArrearsCaseData, paidAt?: CalendarDate) {
+function facts(a: ArrearsCase, paidAt?: CalendarDate) {
+  const d = a.data;
   return {
-    region: c.region,
-    caseOpenedOn: c.openedOn,
+    region: a.region,
+    caseOpenedOn: a.openedOn,
     mode: d.mode,
     ...(d.flexibleMode ? { flexibleMode: d.flexibleMode } : {}),
     months: d.months.map((m) =>
       m.principalFen !== undefined
         ? { feeMonth: m.feeMonth, principalFen: m.principalFen }
         : m.baseFen !== undefined
-          ? { feeMonth: m.feeMonth, baseFen: m.baseFen, paidFen: m.paidFen }
+          ? { feeMonth: m.feeMonth, baseFen: m.baseFen, paidFen: m.paidFen ?? 0 }
           : { feeMonth: m.feeMonth },
     ),
     firstUnpaidDay: d.firstUnpaidDay,
-    baseDeclared: d.baseDeclared,
+    baseDeclared: d.baseDeclared ?? true,
     ...(d.deferredUntil ? { deferredUntil: d.deferredUntil } : {}),
     ...(paidAt ? { paidAt } : {}),
   };
 }
-
-const openedOf = (c: Case) => (c.data as { opened?: Opened }).opened;
-const outcomeOf = (c: Case) => (c.data as { outcome?: ArrearsOutcomeRecord }).outcome;
 
 // ── open (A-1) ────────────────────────────────────────────────────────────────
 
@@ -130,7 +99,7 @@ export interface OpenArrearsInput {
 
 export interface ArrearsOpenedOutput {
   readonly caseId: string;
-  readonly state: string;
+  readonly state: ArrearsState;
   readonly suspendedFrom: CalendarDate;
   /** A-4: the last payment day that still covers the arrears period. */
   readonly windowLastDay: CalendarDate;
@@ -141,14 +110,13 @@ export interface ArrearsOpenedOutput {
   readonly windowOpen: boolean;
 }
 
-function openedOutput(c: Case, nowMs: number): ArrearsOpenedOutput {
-  const o = openedOf(c)!;
+function openedOutput(a: ArrearsCase, o: ArrearsOpened, nowMs: number): ArrearsOpenedOutput {
   // A re-armed execution (rearm.ts) of a unit case already in its A-5 backfill wait waits to that horizon.
-  const until = c.state === 'awaiting-backfill' && c.wait ? c.wait.until : o.windowLastDay;
+  const until = a.state === ARREARS_STATE.awaitingBackfill && a.wait ? a.wait.until : o.windowLastDay;
   const t = secondsUntilEndOf(until, nowMs);
   return {
-    caseId: c.caseId,
-    state: c.state,
+    caseId: a.caseId,
+    state: a.state,
     suspendedFrom: o.suspendedFrom,
     windowLastDay: o.windowLastDay,
     principalFen: o.principalFen,
@@ -161,37 +129,36 @@ function openedOutput(c: Case, nowMs: number): ArrearsOpenedOutput {
 export async function openArrears(deps: WorkflowDeps, input: OpenArrearsInput): Promise<ArrearsOpenedOutput> {
   const nowMs = nowOf(deps, input.now);
   return retryConflicts(async () => {
-    const c = await deps.store.getCase(input.caseId);
-    const d = parseData(c);
-    if (c.state !== 'opened') {
-      if (!openedOf(c)) throw stateInvalid(c, 'open', ['opened']);
-      return openedOutput(c, nowMs);
+    const a = await getArrears(deps, input.caseId);
+    const d = a.data;
+    if (a.state !== ARREARS_STATE.opened) {
+      if (!d.opened) throw stateInvalid(a, 'open', [ARREARS_STATE.opened]);
+      return openedOutput(a, d.opened, nowMs);
     }
     const asOf = maxDate(deps.clock.today(), d.firstUnpaidDay);
-    const result = decide(arrears, facts(c, d), asOf);
+    const result = decide(arrears, facts(a), asOf);
     const v = result.value;
-    const opened: Opened = {
+    const opened: ArrearsOpened = {
       suspendedFrom: v.suspendedFrom,
       windowLastDay: v.windowLastDay,
       principalFen: v.principalFen,
       months: v.months.map((m) => ({ feeMonth: m.feeMonth, principalFen: m.principalFen, dueDate: m.dueDate })),
     };
-    const next: CaseInput = {
-      ...inputOf(c),
+    const next = nextArrearsCase(a, {
       state: 'waiting-payment',
-      wait: { for: 'payment', until: v.windowLastDay },
-      data: { ...c.data, opened },
-    };
+      wait: { for: ARREARS_WAIT.payment, until: v.windowLastDay },
+      data: { ...d, opened },
+    });
     const enrollment = await deps.store.getEnrollment(d.identityKey, d.enrollmentId);
     const suspended = suspendFrom(enrollmentInputOf(enrollment), v.suspendedFrom, result.trace);
     const changes: AtomicChange[] = [
       ...(suspended
         ? [{ kind: 'enrollment' as const, enrollment: suspended, expectedVersion: enrollment.version }]
         : []),
-      { kind: 'case', case: next, expectedVersion: c.version },
+      { kind: 'case', case: next, expectedVersion: a.version },
     ];
     await deps.store.commit(changes, systemCtx(COMPONENT, `A-1: ${result.trace.reason.en}`, result.trace));
-    return openedOutput({ ...c, ...next, data: next.data ?? {} } as Case, nowMs);
+    return openedOutput(asWritten(a, next), opened, nowMs);
   });
 }
 
@@ -204,17 +171,27 @@ export interface AwaitPaymentInput {
 
 /**
  * Stores the token; if the months are already paid (a payment that came before the token was
- * stored), resumes the execution at once with the payment, so no payment is ever missed.
+ * stored), resumes the execution at once with the payment, so no payment is ever missed. A closed
+ * case takes no token: its execution is resumed at once with `{ closed: true, state }`.
  */
 export async function awaitArrearsPayment(deps: WorkflowDeps, input: AwaitPaymentInput): Promise<{ caseId: string }> {
-  const c = await storeTaskToken(deps, COMPONENT, input, ['waiting-payment', 'awaiting-backfill']);
-  if (c.state === 'waiting-payment' || c.state === 'awaiting-backfill') {
-    const paid = await ledgerState(deps, c, parseData(c));
-    if (paid.allPaid && deps.callbacks) {
-      await deps.callbacks.succeed(input.taskToken, { event: 'payment', notificationId: paid.notificationId });
-    }
+  const a = await updateArrearsCase(
+    deps.store,
+    input.caseId,
+    (cur) => (isArrearsClosed(cur.state) || cur.taskToken === input.taskToken ? null : { taskToken: input.taskToken }),
+    (cur) => systemCtx(COMPONENT, `waiting for ${cur.wait?.for ?? 'an event'}: callback token stored`),
+  );
+  if (isArrearsClosed(a.state)) {
+    await deps.callbacks?.succeed(input.taskToken, { closed: true, state: a.state });
+    return { caseId: a.caseId };
   }
-  return { caseId: c.caseId };
+  if (!ARREARS_WAITING_STATES.includes(a.state))
+    throw stateInvalid(a, 'storing a callback token', ARREARS_WAITING_STATES);
+  const paid = await ledgerState(deps, a);
+  if (paid.allPaid && deps.callbacks) {
+    await deps.callbacks.succeed(input.taskToken, { event: 'payment', notificationId: paid.notificationId });
+  }
+  return { caseId: a.caseId };
 }
 
 interface LedgerState {
@@ -226,11 +203,12 @@ interface LedgerState {
 }
 
 /** Reads the ledger of the arrears months: paid when each month holds what was paid before plus its principal. */
-async function ledgerState(deps: WorkflowDeps, c: Case, d: ArrearsCaseData): Promise<LedgerState> {
+async function ledgerState(deps: WorkflowDeps, a: ArrearsCase): Promise<LedgerState> {
+  const d = a.data;
   const months = d.months.map((m) => m.feeMonth).sort();
   const entries = await deps.store.ledger(d.identityKey, 'employee', { from: months[0]!, to: months.at(-1)! });
   const byMonth = new Map(entries.map((e) => [e.feePeriod, e]));
-  const principals = new Map((openedOf(c)?.months ?? []).map((m) => [m.feeMonth, m.principalFen]));
+  const principals = new Map((d.opened?.months ?? []).map((m) => [m.feeMonth, m.principalFen]));
   let allPaid = true;
   let stillDue: number | null = 0;
   let paidOn: CalendarDate | null = null;
@@ -238,7 +216,7 @@ async function ledgerState(deps: WorkflowDeps, c: Case, d: ArrearsCaseData): Pro
   for (const m of d.months) {
     const e = byMonth.get(m.feeMonth);
     const principal = principals.get(m.feeMonth) ?? m.principalFen ?? null;
-    const required = m.paidFen + (principal ?? 1);
+    const required = (m.paidFen ?? 0) + (principal ?? 1);
     const held = e?.amount ?? 0;
     if (held < required) {
       allPaid = false;
@@ -265,19 +243,17 @@ export interface ArrearsSettledOutput {
   readonly caseId: string;
   /** False: the ledger does not hold the arrears yet (a short payment); wait again. */
   readonly settled: boolean;
-  readonly state: string;
+  readonly state: ArrearsState;
   readonly stillDueFen?: number | null;
   readonly outcome?: ArrearsOutcomeRecord;
 }
 
-const settledOutput = (c: Case): ArrearsSettledOutput => ({
-  caseId: c.caseId,
+const settledOutput = (a: ArrearsCase, outcome: ArrearsOutcomeRecord): ArrearsSettledOutput => ({
+  caseId: a.caseId,
   settled: true,
-  state: c.state,
-  outcome: outcomeOf(c)!,
+  state: a.state,
+  outcome,
 });
-
-const WAITING = ['waiting-payment', 'awaiting-backfill'];
 
 /**
  * The arrears are in the ledger: decide on the payment day. A-4 (within 90 days): normal again from
@@ -287,14 +263,14 @@ const WAITING = ['waiting-payment', 'awaiting-backfill'];
  */
 export async function settleArrears(deps: WorkflowDeps, input: SettleArrearsInput): Promise<ArrearsSettledOutput> {
   return retryConflicts(async () => {
-    const c = await deps.store.getCase(input.caseId);
-    const d = parseData(c);
-    if (outcomeOf(c)?.paid) return settledOutput(c);
-    if (!WAITING.includes(c.state)) throw stateInvalid(c, 'settle', WAITING);
-    const ledger = await ledgerState(deps, c, d);
-    if (!ledger.allPaid) return { caseId: c.caseId, settled: false, state: c.state, stillDueFen: ledger.stillDueFen };
+    const a = await getArrears(deps, input.caseId);
+    const d = a.data;
+    if (d.outcome?.paid) return settledOutput(a, d.outcome);
+    if (!ARREARS_WAITING_STATES.includes(a.state)) throw stateInvalid(a, 'settle', ARREARS_WAITING_STATES);
+    const ledger = await ledgerState(deps, a);
+    if (!ledger.allPaid) return { caseId: a.caseId, settled: false, state: a.state, stillDueFen: ledger.stillDueFen };
     const paidOn = maxDate(ledger.paidOn!, d.firstUnpaidDay);
-    const result = decide(arrears, facts(c, d, paidOn), paidOn);
+    const result = decide(arrears, facts(a, paidOn), paidOn);
     const v = result.value;
     const notificationId = ledger.notificationId ?? input.notificationId;
     const outcome: ArrearsOutcomeRecord = {
@@ -319,22 +295,22 @@ export async function settleArrears(deps: WorkflowDeps, input: SettleArrearsInpu
         : v.decidedBy === 'A-5'
           ? restore(e, addDays(paidOn, 1), v.coverStarts, result, 'A-5', notificationId)
           : terminateFrom(e, addDays(v.windowLastDay, 1), result.trace);
-    const next: CaseInput = {
-      ...inputOf(c),
+    const closing: ArrearsChange = {
       state: v.decidedBy === 'A-6' ? 'lapsed' : 'completed',
       wait: null,
       taskToken: null,
       closedOn: deps.clock.today(),
-      data: { ...c.data, outcome },
+      data: { ...d, outcome },
     };
+    const next = nextArrearsCase(a, closing);
     await deps.store.commit(
       [
         ...(changed ? [{ kind: 'enrollment' as const, enrollment: changed, expectedVersion: enrollment.version }] : []),
-        { kind: 'case', case: next, expectedVersion: c.version },
+        { kind: 'case', case: next, expectedVersion: a.version },
       ],
       systemCtx(COMPONENT, `${v.decidedBy}: ${result.trace.reason.en}`, result.trace),
     );
-    return settledOutput({ ...c, ...next, data: next.data ?? {} } as Case);
+    return settledOutput(asWritten(a, next), outcome);
   });
 }
 
@@ -349,9 +325,9 @@ export interface ArrearsTimeoutInput {
 
 export interface ArrearsTimeoutOutput {
   readonly caseId: string;
-  readonly state: string;
+  readonly state: ArrearsState;
   /** `await-backfill`: wait again (unit, A-5); `closed`: nothing more to wait for; `settled`: it was paid after all. */
-  readonly next: 'await-backfill' | 'closed' | 'settled';
+  readonly next: (typeof ARREARS_TIMEOUT_NEXT)[keyof typeof ARREARS_TIMEOUT_NEXT];
   readonly decidedBy: 'A-4' | 'A-5' | 'A-6' | null;
   readonly backfillUntil?: CalendarDate;
   readonly timeoutSeconds?: number;
@@ -367,61 +343,71 @@ export interface ArrearsTimeoutOutput {
 export async function arrearsTimedOut(deps: WorkflowDeps, input: ArrearsTimeoutInput): Promise<ArrearsTimeoutOutput> {
   const nowMs = nowOf(deps, input.now);
   const waitDays = input.backfillWaitDays ?? UNIT_BACKFILL_WAIT_DAYS;
-  return retryConflicts(async () => {
-    const c = await deps.store.getCase(input.caseId);
-    const d = parseData(c);
-    const done = outcomeOf(c);
+  return retryConflicts(async (): Promise<ArrearsTimeoutOutput> => {
+    const a = await getArrears(deps, input.caseId);
+    const d = a.data;
+    const done = d.outcome;
     if (done?.paid)
-      return { caseId: c.caseId, state: c.state, next: 'settled', decidedBy: done.decidedBy, outcome: done };
-    if (c.state === 'lapsed' || c.state === 'closed')
-      return { caseId: c.caseId, state: c.state, next: 'closed', decidedBy: done?.decidedBy ?? null };
-    if (!WAITING.includes(c.state)) throw stateInvalid(c, 'timeout', WAITING);
-
-    if ((await ledgerState(deps, c, d)).allPaid) {
-      const s = await settleArrears(deps, { caseId: c.caseId });
       return {
-        caseId: c.caseId,
+        caseId: a.caseId,
+        state: a.state,
+        next: ARREARS_TIMEOUT_NEXT.settled,
+        decidedBy: done.decidedBy,
+        outcome: done,
+      };
+    if (a.state === ARREARS_STATE.lapsed || a.state === ARREARS_STATE.closed)
+      return {
+        caseId: a.caseId,
+        state: a.state,
+        next: ARREARS_TIMEOUT_NEXT.closed,
+        decidedBy: done?.decidedBy ?? null,
+      };
+    if (!ARREARS_WAITING_STATES.includes(a.state)) throw stateInvalid(a, 'timeout', ARREARS_WAITING_STATES);
+
+    if ((await ledgerState(deps, a)).allPaid) {
+      const s = await settleArrears(deps, { caseId: a.caseId });
+      return {
+        caseId: a.caseId,
         state: s.state,
-        next: 'settled',
+        next: ARREARS_TIMEOUT_NEXT.settled,
         decidedBy: s.outcome?.decidedBy ?? null,
         ...(s.outcome ? { outcome: s.outcome } : {}),
       };
     }
-    const opened = openedOf(c);
-    if (!opened) throw stateInvalid(c, 'timeout', ['waiting-payment']);
+    const opened = d.opened;
+    if (!opened) throw stateInvalid(a, 'timeout', [ARREARS_STATE.waitingPayment]);
 
-    if (c.state === 'awaiting-backfill' && c.wait && secondsUntilEndOf(c.wait.until, nowMs).open) {
+    if (a.state === ARREARS_STATE.awaitingBackfill && a.wait && secondsUntilEndOf(a.wait.until, nowMs).open) {
       // A retry of the window's timeout (the horizon has not passed): answer as that timeout did.
-      const t = secondsUntilEndOf(c.wait.until, nowMs);
+      const t = secondsUntilEndOf(a.wait.until, nowMs);
       return {
-        caseId: c.caseId,
-        state: c.state,
-        next: 'await-backfill',
+        caseId: a.caseId,
+        state: a.state,
+        next: ARREARS_TIMEOUT_NEXT.awaitBackfill,
         decidedBy: 'A-5',
-        backfillUntil: c.wait.until,
+        backfillUntil: a.wait.until,
         timeoutSeconds: t.timeoutSeconds,
       };
     }
-    if (c.state === 'awaiting-backfill') {
+    if (a.state === ARREARS_STATE.awaitingBackfill) {
       // The backfill horizon passed too: nothing more is awaited here; tax pursues the dues (A-7).
-      const next: CaseInput = {
-        ...inputOf(c),
+      const next = nextArrearsCase(a, {
         state: 'closed',
         wait: null,
         taskToken: null,
         closedOn: deps.clock.today(),
-        data: { ...c.data, closedUnpaid: { on: deps.clock.today(), referredTo: 'tax' } },
-      };
+        data: { ...d, closedUnpaid: { on: deps.clock.today(), referredTo: 'tax' } },
+      });
       await deps.store.saveCase(
         next,
-        c.version,
-        systemCtx(COMPONENT, `A-5/A-7: no backfill by ${c.wait?.until}; the case closes and tax pursues the dues`),
+        a.version,
+        systemCtx(COMPONENT, `A-5/A-7: no backfill by ${a.wait?.until}; the case closes and tax pursues the dues`),
       );
-      return { caseId: c.caseId, state: 'closed', next: 'closed', decidedBy: 'A-5' };
+      return { caseId: a.caseId, state: 'closed', next: ARREARS_TIMEOUT_NEXT.closed, decidedBy: 'A-5' };
     }
 
     const asOf = maxDate(deps.clock.today(), addDays(opened.windowLastDay, 1));
-    const result = decide(arrears, facts(c, d), asOf);
+    const result = decide(arrears, facts(a), asOf);
     const v = result.value;
     const ctx = systemCtx(COMPONENT, `${v.decidedBy}: ${result.trace.reason.en}`, result.trace);
     if (v.decidedBy === 'A-6') {
@@ -440,37 +426,35 @@ export async function arrearsTimedOut(deps: WorkflowDeps, input: ArrearsTimeoutI
       };
       const enrollment = await deps.store.getEnrollment(d.identityKey, d.enrollmentId);
       const ended = terminateFrom(enrollmentInputOf(enrollment), addDays(opened.windowLastDay, 1), result.trace);
-      const next: CaseInput = {
-        ...inputOf(c),
+      const next = nextArrearsCase(a, {
         state: 'lapsed',
         wait: null,
         taskToken: null,
         closedOn: deps.clock.today(),
-        data: { ...c.data, outcome },
-      };
+        data: { ...d, outcome },
+      });
       await deps.store.commit(
         [
           ...(ended ? [{ kind: 'enrollment' as const, enrollment: ended, expectedVersion: enrollment.version }] : []),
-          { kind: 'case', case: next, expectedVersion: c.version },
+          { kind: 'case', case: next, expectedVersion: a.version },
         ],
         ctx,
       );
-      return { caseId: c.caseId, state: 'lapsed', next: 'closed', decidedBy: 'A-6', outcome };
+      return { caseId: a.caseId, state: 'lapsed', next: ARREARS_TIMEOUT_NEXT.closed, decidedBy: 'A-6', outcome };
     }
     const backfillUntil = addDays(opened.windowLastDay, waitDays);
-    const next: CaseInput = {
-      ...inputOf(c),
+    const next = nextArrearsCase(a, {
       state: 'awaiting-backfill',
-      wait: { for: 'backfill', until: backfillUntil },
+      wait: { for: ARREARS_WAIT.backfill, until: backfillUntil },
       taskToken: null,
-      data: { ...c.data, afterWindow: { decidedBy: v.decidedBy, backfillAllowed: true, arrearsPeriodCovered: false } },
-    };
-    await deps.store.saveCase(next, c.version, ctx);
+      data: { ...d, afterWindow: { decidedBy: v.decidedBy, backfillAllowed: true, arrearsPeriodCovered: false } },
+    });
+    await deps.store.saveCase(next, a.version, ctx);
     const t = secondsUntilEndOf(backfillUntil, nowMs);
     return {
-      caseId: c.caseId,
+      caseId: a.caseId,
       state: 'awaiting-backfill',
-      next: 'await-backfill',
+      next: ARREARS_TIMEOUT_NEXT.awaitBackfill,
       decidedBy: 'A-5',
       backfillUntil,
       timeoutSeconds: t.timeoutSeconds,
@@ -482,7 +466,7 @@ export async function arrearsTimedOut(deps: WorkflowDeps, input: ArrearsTimeoutI
 
 export interface ArrearsReminderOutput {
   readonly caseId: string;
-  readonly state: string;
+  readonly state: ArrearsState;
   readonly windowLastDay: CalendarDate | null;
   /** What paying today would cost (principal + late fee, A-3), null once nothing is awaited. */
   readonly amountDueFenToday: number | null;
@@ -494,34 +478,33 @@ export interface ArrearsReminderOutput {
 export async function remindArrears(deps: WorkflowDeps, input: { caseId: string }): Promise<ArrearsReminderOutput> {
   const today = deps.clock.today();
   return retryConflicts(async () => {
-    const c = await deps.store.getCase(input.caseId);
-    const d = parseData(c);
-    const opened = openedOf(c);
-    if (c.state !== 'waiting-payment' || !opened)
+    const a = await getArrears(deps, input.caseId);
+    const d = a.data;
+    const opened = d.opened;
+    if (a.state !== ARREARS_STATE.waitingPayment || !opened)
       return {
-        caseId: c.caseId,
-        state: c.state,
+        caseId: a.caseId,
+        state: a.state,
         windowLastDay: opened?.windowLastDay ?? null,
         amountDueFenToday: null,
         remindedOn: today,
         recorded: false,
       };
-    const result = decide(arrears, facts(c, d), maxDate(today, d.firstUnpaidDay));
-    const reminders = (c.data as { reminders?: Array<{ on: string; amountDueFen: number | null }> }).reminders ?? [];
+    const result = decide(arrears, facts(a), maxDate(today, d.firstUnpaidDay));
+    const reminders = d.reminders ?? [];
     const out = {
-      caseId: c.caseId,
-      state: c.state,
+      caseId: a.caseId,
+      state: a.state,
       windowLastDay: opened.windowLastDay,
       amountDueFenToday: result.value.amountDueFen,
       remindedOn: today,
     };
     if (reminders.some((r) => r.on === today)) return { ...out, recorded: false };
     await deps.store.saveCase(
-      {
-        ...inputOf(c),
-        data: { ...c.data, reminders: [...reminders, { on: today, amountDueFen: result.value.amountDueFen }] },
-      },
-      c.version,
+      nextArrearsCase(a, {
+        data: { ...d, reminders: [...reminders, { on: today, amountDueFen: result.value.amountDueFen }] },
+      }),
+      a.version,
       systemCtx(COMPONENT, `reminder: ${result.trace.reason.en}`, result.trace),
     );
     return { ...out, recorded: true };

@@ -12,11 +12,11 @@
 import * as z from 'zod';
 import { addDays, type CalendarDate, maxDate, minDate } from '#domain/calendar.js';
 import { calendarDate, fen, yearMonth } from '#schemas/common.js';
-import { AlreadyExistsError } from '#store/errors.js';
+import { ConflictError } from '#store/errors.js';
 import type { Trace } from '#rules/engine.js';
-import { type Case, type CaseInput, identityKey } from '#store/model.js';
+import { type Case, type CaseInput, type ChangeContext, identityKey } from '#store/model.js';
+import { arrearsCaseId, newArrearsCase, openArrearsCase } from '../cases/arrears.js';
 import {
-  caseIdFor,
   decide,
   inputOf,
   nowOf,
@@ -274,9 +274,63 @@ export async function recordSettlement(deps: WorkflowDeps, input: { caseId: stri
   });
 }
 
-/** The arrears case of one employee after the agreement (B-4): deterministic, also its execution name. */
+/**
+ * The arrears case of one employee after the agreement (B-4): deterministic, also its execution name; its
+ * natural key is the deferral, the employee and the enrollment (shared/app/cases/arrears.ts).
+ */
 export const b4ArrearsCaseId = (bankruptcyCaseId: string, identityKey: string, enrollmentId: string) =>
-  caseIdFor('arrears-b4', [], [bankruptcyCaseId, identityKey, enrollmentId]);
+  arrearsCaseId({ bankruptcyCaseId, identityKey, enrollmentId });
+
+/**
+ * B-4: opens one employee's arrears case (the arrears case module checks its data and claims its months). A
+ * month another arrears case holds already (a short payment's case) stays with that case: a month is in one
+ * case only. Answers the case id, or null when every month is held elsewhere.
+ */
+async function openB4Arrears(
+  deps: WorkflowDeps,
+  key: { bankruptcyCaseId: string; identityKey: string; enrollmentId: string },
+  fields: {
+    region: string;
+    openedOn: CalendarDate;
+    unitId: string;
+    firstUnpaidDay: CalendarDate;
+    deferredUntil: CalendarDate;
+  },
+  months: ReadonlyArray<{ feeMonth: string; baseFen: number; paidFen: number }>,
+  ctx: ChangeContext,
+): Promise<string | null> {
+  const caseId = arrearsCaseId(key);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const own: (typeof months)[number][] = [];
+    for (const m of months) {
+      const heldBy = await deps.store.arrearsCaseOfMonth(key.identityKey, key.enrollmentId, m.feeMonth);
+      if (!heldBy || heldBy === caseId) own.push(m);
+    }
+    if (own.length === 0) return null;
+    const opened = await openArrearsCase(
+      deps.store,
+      newArrearsCase({
+        key,
+        region: fields.region,
+        openedOn: fields.openedOn,
+        wait: null,
+        data: {
+          identityKey: key.identityKey,
+          enrollmentId: key.enrollmentId,
+          mode: 'unit',
+          unitId: fields.unitId,
+          months: own.map((m) => ({ feeMonth: m.feeMonth, baseFen: m.baseFen, paidFen: m.paidFen })),
+          firstUnpaidDay: fields.firstUnpaidDay,
+          deferredUntil: fields.deferredUntil,
+          bankruptcyCaseId: key.bankruptcyCaseId,
+        },
+      }),
+      ctx,
+    );
+    if (opened.outcome !== 'held') return caseId;
+  }
+  throw new ConflictError('arrears-month', caseId, null, 'its months were taken by other cases while opening');
+}
 
 /**
  * The agreement ended (its last day, or the court's ruling). All paid: B-2. Otherwise B-4: each
@@ -305,36 +359,22 @@ export async function endDeferral(deps: WorkflowDeps, input: { caseId: string })
       if (unpaid.length === 0) continue;
       unpaidFen += r.value.unpaidFen;
       const enrollmentId = e.enrollmentId ?? (await enrollmentWithUnit(deps, e.identityKey, d.unitId));
-      const caseId = b4ArrearsCaseId(c.caseId, e.identityKey, enrollmentId);
-      arrearsCases.push(caseId);
       const months = e.months.filter((m) => unpaid.some((u) => u.feeMonth === m.feeMonth));
-      try {
-        await deps.store.openCase(
-          {
-            caseId,
-            caseType: 'arrears',
-            region: c.region,
-            subject: { kind: 'person', identityKey: e.identityKey },
-            state: 'opened',
-            openedOn: today,
-            wait: null,
-            taskToken: null,
-            data: {
-              identityKey: e.identityKey,
-              enrollmentId,
-              mode: 'unit',
-              unitId: d.unitId,
-              months,
-              firstUnpaidDay: r.value.suspendedFrom ?? addDays(end, 1),
-              deferredUntil: end,
-              bankruptcyCaseId: c.caseId,
-            },
-          },
-          systemCtx(COMPONENT, `B-4: ${r.trace.reason.en}`, r.trace),
-        );
-      } catch (err) {
-        if (!(err instanceof AlreadyExistsError)) throw err;
-      }
+      const caseId = await openB4Arrears(
+        deps,
+        { bankruptcyCaseId: c.caseId, identityKey: e.identityKey, enrollmentId },
+        {
+          region: c.region,
+          openedOn: today,
+          unitId: d.unitId,
+          firstUnpaidDay: r.value.suspendedFrom ?? addDays(end, 1),
+          deferredUntil: end,
+        },
+        months,
+        systemCtx(COMPONENT, `B-4: ${r.trace.reason.en}`, r.trace),
+      );
+      if (!caseId) continue;
+      arrearsCases.push(caseId);
       await starter.start('arrears-timer', caseId, { caseId });
     }
     const settlement = { allPaid: false, unpaidFen, arrearsCases };

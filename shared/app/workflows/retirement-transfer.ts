@@ -11,6 +11,7 @@
 import { addDays, type CalendarDate } from '#domain/calendar.js';
 import type { TransferOption } from '#rules/retirement/transfer.js';
 import type { Case, CaseInput } from '#store/model.js';
+import { choiceWindowDays } from '../cases/retirement-transfer.js';
 import { duesUnderDeferral, registerBlockedCase } from './bankruptcy-deferral.js';
 import {
   decide,
@@ -30,10 +31,11 @@ import { retirementTransfer } from '#rules/retirement/transfer.js';
 const COMPONENT = 'retirement-transfer';
 
 /**
- * Readings (not in the texts), overridable per case (`data.choiceDays`, `data.lumpSumDueDays`): how long
- * the person has to choose among the options, and to pay a chosen lump sum, before the application lapses.
+ * Reading (not in the texts), overridable per case (`data.lumpSumDueDays`): how long the person has to pay
+ * a chosen lump sum before the application lapses. How long they have to choose is the agency parameter
+ * `retirement.choiceWindowDays` (shared/app/cases/retirement-transfer.ts), the staff API's too; a case may
+ * still set its own (`data.choiceDays`).
  */
-export const CHOICE_DAYS = 60;
 export const LUMP_SUM_DUE_DAYS = 30;
 
 interface RetirementCaseData {
@@ -195,7 +197,7 @@ export async function evaluateTransfer(
           ? {
               ...base,
               state: 'waiting-choice',
-              wait: { for: 'choice', until: addDays(today, d.choiceDays ?? CHOICE_DAYS) },
+              wait: { for: 'choice', until: addDays(today, d.choiceDays ?? choiceWindowDays(c.region, today)) },
             }
           : { ...base, state: 'closed', wait: null, closedOn: today };
     const saved = await deps.store.saveCase(

@@ -54,6 +54,15 @@ const npc24 = {
     'delay = floor(m / step) + 1 months, m = months from the start birth month to the birth month, capped (RULES.md R-9); the retirement date is the birth date plus the age in months',
 };
 
+/** The choice window is the agency's: no seed text sets it (RULES.md R-4 says what may be chosen, not by when). */
+const choiceWindow = {
+  doc: 'AGENCY' as const,
+  article: 'retirement choice window, illustrative; the agency publishes its own',
+  reading:
+    'no source text sets how long a person has to choose among the R-4/R-5 options; the case states a deadline (WORKFLOWS.md), so it is an agency figure: 60 days from the evaluation, after which the application lapses and may be made again',
+  illustrative: true,
+};
+
 export const retirement: ParamArea = {
   definitions: [
     defineParam(
@@ -139,6 +148,12 @@ export const retirement: ParamArea = {
       '延期缴费协议期间先履行缴费义务',
       'whether, while an employer’s bankruptcy deferral is in force, the transfer waits for the person’s individual and unit dues (R-8)',
       z.boolean(),
+    ),
+    defineParam(
+      'retirement.choiceWindowDays',
+      '在职转退休待遇选择期限（天）',
+      'days a person short of years has to choose among the R-4/R-5 options once the transfer is evaluated, before the application lapses',
+      z.number().int().positive().max(365),
     ),
     defineParam(
       'retirement.appliesFromRetirementDate',
@@ -270,6 +285,10 @@ export const retirement: ParamArea = {
         'one credit for every month paid or converted, at the flexible base and crediting standard of the payment day',
     }),
     v('retirement.duesFirstDuringDeferral', 'JL26', JL, '2026-03-01', true, { doc: 'JL26', article: 'Art.27 ¶3' }),
+    // no seed text sets how long the person has to choose; the case must say until when it waits
+    // (WORKFLOWS.md), so the agency sets it. Illustrative until it publishes its own: 60 days, the span the
+    // retirement-transfer workflow has waited since it was written (the staff API's case read 90 before).
+    v('retirement.choiceWindowDays', 'JL-AGENCY', JL, '2020-09-21', 60, choiceWindow),
     v('retirement.schemeStartMonth', 'JL-AGENCY', JL, '2020-09-21', '2001-01', {
       doc: 'AGENCY',
       article: 'start of the regional employee medical scheme, illustrative; each prefecture loads its own',
@@ -339,6 +358,7 @@ export const retirement: ParamArea = {
       reading:
         'TL22 has no bankruptcy-deferral gate; a transferred retiree’s benefits do not depend on the unit’s payments',
     }),
+    v('retirement.choiceWindowDays', 'TL-AGENCY', TL, '2022-04-01', 60, choiceWindow),
     v('retirement.appliesFromRetirementDate', 'TL22', TL, '2022-04-01', '2021-11-01', {
       doc: 'TL22',
       article: '§6(3)',

@@ -8,9 +8,28 @@
  * on conflict.
  */
 import { type CalendarDate, isValidDate } from '#domain/calendar.js';
-import type { AtomicChange, CaseRepository, Page, PageOptions, UpdateOptions } from '../case-store.js';
+import { maskIdentity as maskIdentityKey } from '#domain/identity.js';
+import type {
+  ArrearsMonthClaim,
+  AtomicChange,
+  CaseRepository,
+  Page,
+  PageOptions,
+  UpdateOptions,
+} from '../case-store.js';
 import { ConflictError, NotFoundError, StoreValidationError } from '../errors.js';
-import { casePk, deadlinePk, deadlineSk, regionStatePk, regionStateSk, SK, subjectPk, subjectSk } from '../keys.js';
+import {
+  arrearsMonthSk,
+  casePk,
+  deadlinePk,
+  deadlineSk,
+  personPk,
+  regionStatePk,
+  regionStateSk,
+  SK,
+  subjectPk,
+  subjectSk,
+} from '../keys.js';
 import {
   type Case,
   type CaseFields,
@@ -20,6 +39,7 @@ import {
   CLOSED_STATES,
   type ChangeContext,
   caseInput,
+  identityKey as identityKeySchema,
 } from '../model.js';
 import { INDEX } from '../table.js';
 import { fromItem, type Item, parse, type StoreContext, toItem, type Write } from './common.js';
@@ -76,9 +96,59 @@ export class DynamoCases extends DynamoRepository implements CaseRepository {
 
   /** The write of one case or enrollment that goes in another change's transaction (ledger.ts uses it too). */
   atomicWrite(change: AtomicChange, ctx: ChangeContext): Write {
-    return change.kind === 'case'
-      ? this.caseWrite(change.case, change.expectedVersion, ctx).write
-      : this.enrollments.enrollmentWrite(change.enrollment, change.expectedVersion, ctx).write;
+    switch (change.kind) {
+      case 'case':
+        return this.caseWrite(change.case, change.expectedVersion, ctx).write;
+      case 'enrollment':
+        return this.enrollments.enrollmentWrite(change.enrollment, change.expectedVersion, ctx).write;
+      case 'arrears-month':
+        return this.arrearsMonthWrite(change);
+    }
+  }
+
+  /**
+   * A-1: one fee month of an enrollment taken by one arrears case. The condition lets the same case write
+   * it again (a retried change) and refuses any other case: the month is already in that one's arrears.
+   * No audit record of its own: it is part of the case change it goes with, which has one.
+   */
+  private arrearsMonthWrite(claim: ArrearsMonthClaim): Write {
+    parse(identityKeySchema, claim.identityKey, 'arrears month');
+    if (!/^\d{4}-\d{2}$/.test(claim.feeMonth))
+      throw new StoreValidationError('arrears month', [{ path: 'feeMonth', message: 'must be YYYY-MM' }]);
+    return {
+      actions: [
+        this.put(
+          toItem({
+            pk: personPk(claim.identityKey),
+            sk: arrearsMonthSk(claim.enrollmentId, claim.feeMonth),
+            type: 'arrears-month',
+            enrollmentId: claim.enrollmentId,
+            feeMonth: claim.feeMonth,
+            caseId: claim.caseId,
+            claimedAt: this.now().toISOString(),
+          }),
+          'attribute_not_exists(pk) OR caseId = :caseId',
+          { ':caseId': { S: claim.caseId } },
+        ),
+      ],
+      labels: [
+        {
+          entity: 'arrears-month',
+          id: `${maskIdentityKey(claim.identityKey)}/${claim.enrollmentId}/${claim.feeMonth}`,
+          expectedVersion: null,
+          guard: 'create',
+        },
+      ],
+    };
+  }
+
+  async arrearsCaseOfMonth(identityKey: string, enrollmentId: string, feeMonth: string): Promise<string | null> {
+    const item = await this.getItem(
+      'arrearsCaseOfMonth',
+      personPk(identityKey),
+      arrearsMonthSk(enrollmentId, feeMonth),
+    );
+    return item ? fromItem<{ caseId: string }>(item).caseId : null;
   }
 
   async openCase(input: CaseInput, ctx: ChangeContext): Promise<Case> {

@@ -6,7 +6,15 @@
  *
  * One intake is one read (the touched fee periods, one Query) and one transaction (notification,
  * entries, versions, one audit record, and any `alongside` change); a concurrent intake for the same
- * person is answered by reading again and redoing, a second delivery by `duplicate`.
+ * person is answered by reading again and redoing, a second delivery by `duplicate`, the same id with
+ * other content by `conflict` (nothing written).
+ *
+ * Before any person's part, intake claims the tax bureau's notification id for the content it came with
+ * (`claimNotification`, the `NOTIFICATION#<id>` guard): the per-person items are keyed by person for a unit
+ * payroll (`<id>.<personTag>`), so only this guard sees the id reused for another person. It is one write
+ * per notification rather than an item in every person's transaction: a payroll's persons are stored side
+ * by side, and transactions that all wrote (or checked) one item would conflict with each other. The guard
+ * is immutable, so "claimed first, parts after" is enough: no part of another content is ever stored.
  */
 import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -20,6 +28,7 @@ import {
   ledgerSk,
   ledgerVersionPrefix,
   ledgerVersionSk,
+  notificationGuardPk,
   notificationPk,
   personPk,
   SK,
@@ -30,6 +39,8 @@ import {
   type LedgerEntry,
   type LedgerPayment,
   type LedgerVersion,
+  type NotificationClaim,
+  type NotificationClaimInput,
   type Scheme,
   type StoredNotification,
   type TaxPaymentNotification,
@@ -112,7 +123,10 @@ export class DynamoLedger extends DynamoRepository implements LedgerRepository {
         const notif = reasons[0];
         if (notif?.Code === 'ConditionalCheckFailed') {
           const earlier = notif.Item ? (unmarshall(notif.Item as Item) as { raw?: string }) : undefined;
-          return { outcome: 'duplicate', notificationId: n.notificationId, identical: earlier?.raw === rawText };
+          // An id is bound to its first content: the same again is a redelivery, other content a conflict.
+          return earlier?.raw === rawText
+            ? { outcome: 'duplicate', notificationId: n.notificationId }
+            : { outcome: 'conflict', notificationId: n.notificationId };
         }
         const failed = reasons.findIndex(
           (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
@@ -130,6 +144,51 @@ export class DynamoLedger extends DynamoRepository implements LedgerRepository {
           );
         await this.db.pause(attempt);
       }
+    }
+  }
+
+  async claimNotification(claim: NotificationClaimInput, ctx: ChangeContext): Promise<NotificationClaim> {
+    if (!claim.notificationId || !/^[0-9a-f]{64}$/.test(claim.contentHash))
+      throw new StoreValidationError('notification claim', [
+        { path: 'contentHash', message: 'a notification id and a SHA-256 hex hash are required' },
+      ]);
+    const pk = notificationGuardPk(claim.notificationId);
+    const receivedAt = this.now().toISOString();
+    const write: Write = {
+      actions: [
+        this.put(
+          toItem({
+            pk,
+            sk: SK.notificationGuard,
+            type: 'notification-guard',
+            notificationId: claim.notificationId,
+            contentHash: claim.contentHash,
+            persons: claim.persons,
+            receivedAt,
+          }),
+          'attribute_not_exists(pk)',
+        ),
+        this.auditAction(pk, `notification:${claim.notificationId}`, 'notification-claimed', ctx),
+      ],
+      labels: [
+        { entity: 'notification-guard', id: claim.notificationId, expectedVersion: null, guard: 'create' },
+        { entity: 'audit', id: claim.notificationId, expectedVersion: null, guard: 'append' },
+      ],
+    };
+    try {
+      await this.db.send('claimNotification', new TransactWriteItemsCommand({ TransactItems: write.actions }));
+      return { outcome: 'claimed', notificationId: claim.notificationId };
+    } catch (e) {
+      if (!(e instanceof ConditionFailed)) throw e;
+      const guard = e.reasons?.[0];
+      if (guard?.Code !== 'ConditionalCheckFailed') throw this.conditionError(e, write);
+      const first = guard.Item
+        ? (unmarshall(guard.Item as Item) as { contentHash?: string; receivedAt?: string })
+        : await this.getItem('claimNotification', pk, SK.notificationGuard).then((i) =>
+            i ? fromItem<{ contentHash?: string; receivedAt?: string }>(i) : undefined,
+          );
+      if (first?.contentHash === claim.contentHash) return { outcome: 'same', notificationId: claim.notificationId };
+      return { outcome: 'conflict', notificationId: claim.notificationId, firstReceivedAt: first?.receivedAt ?? '' };
     }
   }
 

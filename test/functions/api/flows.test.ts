@@ -344,7 +344,8 @@ describe('retirement transfer: open → StartExecution(name = case id) → choic
       caseType: 'retirement-transfer',
       region: '220200',
       state: 'awaiting-choice',
-      wait: { for: 'person-choice', until: '2026-07-19' },
+      // R-4/R-5: the agency's choice window, 60 days (retirement.choiceWindowDays), the workflow's too.
+      wait: { for: 'person-choice', until: '2026-06-19' },
       waitingForCallback: false,
     });
     // The engine's own answer for the same facts (R-9, R-3, R-4): two years short, three options.

@@ -25,6 +25,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { arrearsCaseId } from '#app/intake/index.js';
+import { enrollmentIdFromPayment } from '#app/intake/ids.js';
 import { checkCharacter } from '#domain/identity.js';
 import { personTag, TAX_PAYMENT_DETAIL_TYPE, TAX_PAYMENT_SOURCE } from '#schemas/events.js';
 import { DynamoWorkflowStore } from '#store/workflow-store.js';
@@ -155,7 +156,7 @@ const staff: ChangeContext = {
 };
 
 async function arrearsCaseWaiting(number: string, feeMonth: string, taskToken: string): Promise<string> {
-  const caseId = arrearsCaseId(keyOf(number), feeMonth);
+  const caseId = arrearsCaseId({ identityKey: keyOf(number), enrollmentId: 'enr-1', feeMonth });
   const input: CaseInput = {
     caseId,
     caseType: 'arrears',
@@ -493,11 +494,17 @@ describe('a short payment', () => {
 
     expect(await run(record(body))).toEqual({ batchItemFailures: [] });
 
-    const caseId = arrearsCaseId(keyOf(f), '2026-04');
-    // Also the execution name: no ':' (Step Functions refuses it there), no ID number.
-    expect(caseId).toBe(`arrears-${personTag(keyOf(f))}-2026-04`);
-    const opened = await store.getCase(caseId);
     const [enrollment] = await store.listEnrollments(keyOf(f));
+    // The enrollment's month: the sweep opens the same case for it (test/cases/arrears-one-case.test.ts).
+    const caseId = arrearsCaseId({
+      identityKey: keyOf(f),
+      enrollmentId: enrollment!.enrollmentId,
+      feeMonth: '2026-04',
+    });
+    // Also the execution name: no ':' (Step Functions refuses it there), no ID number, at most 80 characters.
+    expect(caseId).toMatch(/^arrears-2026-04-[0-9a-f]{16}$/);
+    expect(caseId).not.toContain(f);
+    const opened = await store.getCase(caseId);
     expect(opened).toMatchObject({
       caseType: 'arrears',
       // The timer's first task suspends the enrollment (A-1) and moves it to waiting-payment.
@@ -555,14 +562,22 @@ describe('a short payment', () => {
     );
 
     expect(response).toEqual({ batchItemFailures: [] });
-    const c = await store.getCase(arrearsCaseId(keyOf(g), '2026-04'));
+    const [enrollment] = await store.listEnrollments(keyOf(g));
+    const c = await store.getCase(
+      arrearsCaseId({ identityKey: keyOf(g), enrollmentId: enrollment!.enrollmentId, feeMonth: '2026-04' }),
+    );
     expect(c.data).toMatchObject({ dueSource: 'tax-bureau', shortFen: 33_784, workflow: { started: false } });
   });
 
   it('topped up later, resumes the case it opened with the whole month paid', async () => {
     const h = idNumber();
-    await run(record(eventBody(flexiblePayment({ number: h, months: [['2026-04', 30_000]] }))));
-    const caseId = arrearsCaseId(keyOf(h), '2026-04');
+    const first = flexiblePayment({ number: h, months: [['2026-04', 30_000]] });
+    await run(record(eventBody(first)));
+    const caseId = arrearsCaseId({
+      identityKey: keyOf(h),
+      enrollmentId: enrollmentIdFromPayment(first.notificationId),
+      feeMonth: '2026-04',
+    });
     // The timer began to wait: its task stored the token on the case.
     await store.updateCase(caseId, (c) => ({ ...c, taskToken: 'token-H' }), staff);
 
@@ -591,7 +606,8 @@ describe('a passing failure of Step Functions or SQS', () => {
       .on(StartExecutionCommand)
       .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client' }))
       .resolves({ executionArn: `${TIMER_ARN}:k`, startDate: new Date() });
-    const short = eventBody(flexiblePayment({ number: k, months: [['2026-04', 10_000]] }));
+    const shortDetail = flexiblePayment({ number: k, months: [['2026-04', 10_000]] });
+    const short = eventBody(shortDetail);
 
     const response = await run(
       record(short, 'm-short'),
@@ -599,7 +615,11 @@ describe('a passing failure of Step Functions or SQS', () => {
     );
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-short' }] });
-    const caseId = arrearsCaseId(keyOf(k), '2026-04');
+    const caseId = arrearsCaseId({
+      identityKey: keyOf(k),
+      enrollmentId: enrollmentIdFromPayment(shortDetail.notificationId),
+      feeMonth: '2026-04',
+    });
     // The case is open (its audit holds the decision); only the start is owed.
     expect((await store.getCase(caseId)).data.workflow).toBeUndefined();
 

@@ -201,7 +201,7 @@ describe('the sweep of 2026-10-01 (deadlines of 2026-09-30), run twice', () => {
     });
     expect(await store.getCase(nbCase2.caseId)).toMatchObject({ state: 'completed' });
     // Arrears for the unpaid month: case opened, timer started with the case id as execution name.
-    const caseId = arrearsCaseId(unpaid, 'E1', '2026-09');
+    const caseId = arrearsCaseId({ identityKey: unpaid, enrollmentId: 'E1', feeMonth: '2026-09' });
     expect(await store.getCase(caseId)).toMatchObject({
       state: 'opened',
       openedOn: '2026-10-01',
@@ -263,7 +263,7 @@ describe('the sweep of 2026-10-01 (deadlines of 2026-09-30), run twice', () => {
     clock.set(Date.parse('2026-11-01T00:05:00+08:00'));
     const report = (await sweep({ date: '2026-11-01', regions: ['220200'] })) as SweepReport;
     expect(report).toMatchObject({ arrearsOpened: 0, arrearsExtended: 1, complete: true });
-    const c = await store.getCase(arrearsCaseId(k, 'E1', '2026-09'));
+    const c = await store.getCase(arrearsCaseId({ identityKey: k, enrollmentId: 'E1', feeMonth: '2026-09' }));
     expect((c.data.months as Array<{ feeMonth: string }>).map((m) => m.feeMonth)).toEqual(['2026-09', '2026-10']);
     expect(recorded.started).toHaveLength(1);
   });
@@ -321,7 +321,7 @@ describe('the sweep of 2026-10-01 (deadlines of 2026-09-30), run twice', () => {
     const { deps } = depsAt(store, '2026-10-01T00:05:00+08:00');
     const report = (await sweepHandler(deps)({ date: '2026-10-01', regions: ['220100'] })) as SweepReport;
     expect(report).toMatchObject({ arrearsOpened: 1, complete: true });
-    const c = await store.getCase(arrearsCaseId(k, 'E1', '2026-09'));
+    const c = await store.getCase(arrearsCaseId({ identityKey: k, enrollmentId: 'E1', feeMonth: '2026-09' }));
     // FLX25 §3, JL26 Art.15: base 83 % × 7,500 = 6,225.00; 6.5 % = 404.63, 0.5 % = 31.13, 2 % = 124.50: 560.26.
     expect(c.data).toMatchObject({ flexibleMode: 'combined', months: [{ feeMonth: '2026-09', principalFen: 56_026 }] });
   });
