@@ -163,7 +163,7 @@ describe('the data dir lock', () => {
       const number = '220102199003071235';
       const enrolled = await fetch(`${api}/enrollments`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${clerk}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${clerk}` },
         body: JSON.stringify({
           identity: { number },
           region: '220100',

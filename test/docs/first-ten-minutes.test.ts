@@ -265,7 +265,11 @@ describe('the README and the start banner, pasted in order', () => {
     const events = fencedBlocks('docs/events.md', readFileSync(join(root, 'docs/events.md'), 'utf8')).find(
       (b) => b.lang === 'json' && b.heading === '## Example',
     )!;
-    const posted = await fetch(`${api}/_events`, { method: 'POST', body: events.body });
+    const posted = await fetch(`${api}/_events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: events.body,
+    });
     const body = (await posted.json()) as Json;
     expect(posted.status, JSON.stringify(body)).toBe(200);
     expect(body.persons.map((p: Json) => p.intake)).toEqual(['stored', 'stored']);

@@ -35,7 +35,7 @@ export const EXAMPLES = {
 export const ROSTER_FEE_YEAR = 2028;
 
 /** curl's own status line after each answer, so the person (and the docs test) sees the HTTP status. */
-const CURL = `curl -sS -w ' [HTTP %{http_code}]\\n'`;
+const CURL = `curl -sS -H 'content-type: application/json' -w ' [HTTP %{http_code}]\\n'`;
 
 export interface BannerInput {
   readonly repoRoot: string;
