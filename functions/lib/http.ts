@@ -3,15 +3,26 @@
  *
  *   1. errors → problem+json (RFC 9457), whatever failed below; 5xx are logged without internals leaking;
  *   2. staff identity from the JWT authorizer's claims (401 when absent or bad) and the route's roles (403);
- *   3. path, query and JSON body parsed with the route's zod schemas: 400 with one `invalid-params` entry
- *      per bad field, before any domain code runs (nothing half-written);
- *   4. the optional `Idempotency-Key` header of the routes that create things, checked for shape and passed
+ *   3. the body's limits: at most 256 KB (413), JSON sent as `Content-Type: application/json` (415), nested
+ *      at most 32 deep (400) — checked on the raw text, before anything parses or walks it;
+ *   4. path, query and JSON body parsed with the route's zod schemas: 400 with one `invalid-params` entry
+ *      per bad field, before any domain code runs (nothing half-written); a page cursor is opened (below);
+ *   5. the optional `Idempotency-Key` header of the routes that create things, checked for shape and passed
  *      to the domain service, which derives the id of what it creates from it (shared/app/staff/context.ts);
- *   5. the handler's reply as JSON.
+ *   6. the handler's reply as JSON, its page cursor signed.
  *
  * Identity comes before parsing so that an anonymous caller learns nothing about the request format.
  * The route table (functions/api/routes.ts) gives each route its schemas and roles; this file only reads it.
+ *
+ * Page cursors are opaque to callers: the store's cursor with an HMAC-SHA256 over it and over the query it
+ * belongs to (route, caller's region, path and query parameters but the cursor and the page size), keyed
+ * with the deployment's secret (`CURSOR_SECRET`, which the stack sets from a Secrets Manager secret:
+ * infra/constructs/staff-api.ts). A cursor that was altered, forged or taken from another query or region
+ * is refused with 400 "invalid cursor" before the store sees it; the store checks the key's shape again
+ * (shared/store/dynamo/common.ts). Without the variable (the local runtime, tests) each process makes its
+ * own secret: cursors then hold within the process, which is all one process needs.
  */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -26,9 +37,18 @@ import {
 } from '#app/staff/errors.js';
 import { inputErrorFrom } from '#rules/engine.js';
 import { InputError } from '#rules/errors.js';
+import { InvalidCursorError } from '#store/errors.js';
 import { type Role, requireRole, type Staff, staffOf } from './auth.js';
 import { createLogger } from './logger.js';
-import { type Problem, problemResponse, toProblem } from './problem.js';
+import { checkRequestBody, type Problem, problemResponse, toProblem } from './problem.js';
+
+export {
+  BODY_LIMIT_BYTES,
+  checkRequestBody,
+  isJsonMediaType,
+  jsonNestingExceeds,
+  MAX_JSON_DEPTH,
+} from './problem.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -134,6 +154,8 @@ interface ApiState {
   query?: unknown;
   body?: unknown;
   idempotencyKey?: string | undefined;
+  /** What a page cursor of this request is bound to (see the header). */
+  cursorBinding?: string;
 }
 
 type ApiContext = Context & { staffApi?: ApiState };
@@ -154,7 +176,10 @@ function problems(route: RouteSpec, logger: Logger): Mw {
     onError: (request) => {
       const response = problemOf(request.error);
       const status = typeof response === 'object' ? (response.statusCode ?? 500) : 500;
-      if (status >= 500)
+      // 503: a dependency's passing fault, answered with Retry-After; not a failure of this code.
+      if (status === 503)
+        logger.warn('dependency unavailable', { operation: route.operationId, error: request.error as Error });
+      else if (status >= 500)
         logger.error('request failed', { operation: route.operationId, error: request.error as Error });
       else logger.info('request refused', { operation: route.operationId, status, detail: request.error?.message });
       request.response = response;
@@ -186,9 +211,14 @@ function decodeParams(raw: Record<string, string | undefined> | undefined): Reco
   return out;
 }
 
+function bodyText(event: APIGatewayProxyEventV2): string {
+  if (event.body === undefined || event.body === null || event.body === '') return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
 function jsonBody(event: APIGatewayProxyEventV2): unknown {
-  if (event.body === undefined || event.body === null || event.body === '') return undefined;
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const text = bodyText(event);
+  if (text === '') return undefined;
   try {
     return JSON.parse(text);
   } catch {
@@ -196,7 +226,73 @@ function jsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-/** 3. Path, query and body through the route's schemas; every bad field is named at once. */
+/** 3. The body's size, media type and nesting, on the raw text (API Gateway passes header names in lower case). */
+function bodyLimits(): Mw {
+  return {
+    before: (request) => {
+      checkRequestBody(bodyText(request.event), request.event.headers?.['content-type']);
+    },
+  };
+}
+
+// ── Page cursors ─────────────────────────────────────────────────────────────
+
+/** 128 bits of HMAC-SHA256: forging one is out of reach, and the cursor stays short. */
+const CURSOR_MAC_BYTES = 16;
+let cursorSecret: Buffer | undefined;
+
+function cursorKey(): Buffer {
+  if (cursorSecret) return cursorSecret;
+  const configured = process.env.CURSOR_SECRET;
+  if (configured && configured.length >= 32) cursorSecret = Buffer.from(configured, 'utf8');
+  else {
+    // In Lambda the stack always sets it; without it a cursor would only hold in the container that made it.
+    if (process.env.AWS_LAMBDA_FUNCTION_NAME)
+      logger.warn('CURSOR_SECRET is not set (or shorter than 32 characters): page cursors hold in this container only');
+    cursorSecret = randomBytes(32);
+  }
+  return cursorSecret;
+}
+
+const macOf = (cursor: string, binding: string) =>
+  createHmac('sha256', cursorKey())
+    .update(`${binding}\n${cursor}`)
+    .digest()
+    .subarray(0, CURSOR_MAC_BYTES)
+    .toString('base64url');
+
+/** The store's cursor, signed for one query: `<store cursor>.<mac>`. */
+export function sealCursor(cursor: string, binding: string): string {
+  return `${cursor}.${macOf(cursor, binding)}`;
+}
+
+/** The store's cursor out of a signed one, or InvalidCursorError (400) when it was not signed for this query. */
+export function openCursor(sealed: string, binding: string): string {
+  const dot = sealed.lastIndexOf('.');
+  const cursor = dot > 0 ? sealed.slice(0, dot) : '';
+  const given = Buffer.from(dot > 0 ? sealed.slice(dot + 1) : '', 'base64url');
+  const expected = Buffer.from(macOf(cursor, binding), 'base64url');
+  if (cursor === '' || given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new InvalidCursorError('the cursor is not one this API issued for this query');
+  return cursor;
+}
+
+const sortedJson = (o: unknown): string =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.entries((o ?? {}) as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ),
+  );
+
+/** What a cursor is bound to: the route, the caller's region, the path and the query but cursor and page size. */
+function cursorBindingOf(route: RouteSpec, staff: Staff | undefined, params: unknown, query: unknown): string {
+  const { cursor: _c, limit: _l, ...rest } = (query ?? {}) as Record<string, unknown>;
+  return [route.operationId, staff?.region ?? '', sortedJson(params), sortedJson(rest)].join('\n');
+}
+
+/** 4. Path, query and body through the route's schemas; every bad field is named at once. */
 function parseRequest(route: RouteSpec): Mw {
   return {
     before: (request) => {
@@ -218,13 +314,16 @@ function parseRequest(route: RouteSpec): Mw {
         else issues.push(...inputErrorFrom(parsed.error).issues);
       }
       if (issues.length) throw new InputError(issues);
+      s.cursorBinding = cursorBindingOf(route, s.staff, s.params, s.query);
+      const q = s.query as Record<string, unknown>;
+      if (typeof q.cursor === 'string') s.query = { ...q, cursor: openCursor(q.cursor, s.cursorBinding) };
     },
   };
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
-/** 4. `Idempotency-Key` (API Gateway passes header names in lower case). */
+/** 5. `Idempotency-Key` (API Gateway passes header names in lower case). */
 function idempotencyKey(route: RouteSpec): Mw {
   return {
     before: (request) => {
@@ -250,6 +349,7 @@ export function httpHandler<S extends RouteRequestSchemas, R extends z.ZodType>(
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, ApiContext>()
     .use(problems(spec, logger))
     .use(staffIdentity(spec))
+    .use(bodyLimits())
     .use(parseRequest(spec))
     .use(idempotencyKey(spec))
     .handler(async (event, context): Promise<APIGatewayProxyResultV2> => {
@@ -262,10 +362,16 @@ export function httpHandler<S extends RouteRequestSchemas, R extends z.ZodType>(
         idempotencyKey: s.idempotencyKey,
         event,
       });
+      // 6. The next page's cursor, signed for the query it continues.
+      const body = reply.body as { cursor?: unknown } | null;
+      const out =
+        body && typeof body === 'object' && typeof body.cursor === 'string' && s.cursorBinding !== undefined
+          ? { ...body, cursor: sealCursor(body.cursor, s.cursorBinding) }
+          : reply.body;
       return {
         statusCode: reply.status,
         headers: { 'content-type': 'application/json', ...reply.headers },
-        body: JSON.stringify(reply.body),
+        body: JSON.stringify(out),
       };
     });
 }

@@ -11,8 +11,10 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowName } from '#app/ports.js';
@@ -49,6 +51,8 @@ export class Workflows extends Construct {
   readonly machines = new Map<WorkflowName, sfn.StateMachine>();
   readonly taskFunctions = new Map<WorkflowName, ServiceFunction>();
   readonly sweep: ServiceFunction;
+  /** Daily sweeps that failed every attempt (the schedule's delivery or the function's own), for an operator. */
+  readonly sweepFailures: sqs.Queue;
   readonly bucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: WorkflowsProps) {
@@ -158,6 +162,29 @@ export class Workflows extends Construct {
     this.allowStart(this.sweep.fn, 'arrears-timer');
     props.monitoring.lambdaFunction('DailySweep', this.sweep.fn, 'daily sweep');
 
+    // A sweep that fails during an outage (DynamoDB or Step Functions unavailable: `Sweep.Incomplete` or a
+    // store error) is run again. The scheduler invokes the function asynchronously, so two retry policies
+    // apply: the schedule's (below) while the invocation cannot be delivered, Lambda's for a run that
+    // failed (two more runs, the sweep being safe to repeat: what was done has left the indexes). Within
+    // 6 hours, so a retry still sweeps the day it was for (the input names no date: today in CST). What
+    // failed all of them waits in this queue, with an alarm, to be re-run with `{"date": …}`.
+    this.sweepFailures = new sqs.Queue(this, 'SweepFailures', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: new kms.Key(this, 'SweepFailuresKey', {
+        description: 'daily sweeps that failed every retry',
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      }),
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.sweep.fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.sweepFailures),
+    });
+    props.monitoring.deadLetterQueue('SweepFailures', this.sweepFailures, 'daily sweep');
+
     this.schedules(props.windowFeeYears);
   }
 
@@ -183,6 +210,7 @@ export class Workflows extends Construct {
       description: 'EventBridge Scheduler: the daily sweep and the collection-window starts',
     });
     this.sweep.fn.grantInvoke(role);
+    this.sweepFailures.grantSendMessages(role);
     const window = this.machines.get('collection-window')!;
     window.grantStartExecution(role);
 
@@ -195,7 +223,9 @@ export class Workflows extends Construct {
         arn: this.sweep.fn.functionArn,
         roleArn: role.roleArn,
         input: JSON.stringify({}),
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 6 * 3600 },
+        // Delivery retries with exponential back-off for up to 6 hours (185 is the service's maximum).
+        retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 6 * 3600 },
+        deadLetterConfig: { arn: this.sweepFailures.queueArn },
       },
     });
 

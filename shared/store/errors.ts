@@ -103,7 +103,8 @@ export interface StoreIssue {
 
 /** Input the store refuses (bad field, too many fee periods for one transaction), or a request DynamoDB rejects as invalid. */
 export class StoreValidationError extends StoreError {
-  readonly code = 'invalid-store-input';
+  // Widened to string: InvalidCursorError narrows it to its own code.
+  readonly code: string = 'invalid-store-input';
   readonly retryable = false;
   constructor(
     readonly what: string,
@@ -113,5 +114,18 @@ export class StoreValidationError extends StoreError {
   }
   override toJSON() {
     return { ...super.toJSON(), issues: this.issues };
+  }
+}
+
+/**
+ * A page cursor the store did not issue for this query: not base64url JSON, not a key of the index the
+ * query reads, or a key outside the query's partition or sort-key prefix. Checked before DynamoDB sees it,
+ * so a forged cursor is a plain refusal (400), never a retried SDK failure or DynamoDB's own message.
+ * A StoreValidationError, so callers that refuse bad input refuse this too.
+ */
+export class InvalidCursorError extends StoreValidationError {
+  override readonly code = 'invalid-cursor';
+  constructor(message = 'not a cursor this store issued for this query') {
+    super('cursor', [{ path: 'cursor', message }]);
   }
 }

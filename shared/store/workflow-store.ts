@@ -20,7 +20,13 @@ import { isValidDate } from '#domain/calendar.js';
 import type { Page, PageOptions, WorkflowStore } from './case-store.js';
 import { ConditionFailed } from './dynamo-client.js';
 import { DynamoCaseStore, fromItem, type Item, parse, toItem } from './dynamo-store.js';
-import { AlreadyExistsError, ConflictError, NotFoundError, StoreValidationError } from './errors.js';
+import {
+  AlreadyExistsError,
+  ConflictError,
+  InvalidCursorError,
+  NotFoundError,
+  StoreValidationError,
+} from './errors.js';
 import {
   expectedPaymentSk,
   PAYMENT_DUE_SHARDS,
@@ -57,6 +63,31 @@ const refLabel = (r: ExpectedPaymentRef) => `${maskIdentity(r.identityKey)}/${r.
 interface DueCursor {
   readonly s: number;
   readonly c?: string;
+}
+
+/**
+ * The cursor of `paymentsDueOn`: the shard to resume and that shard's own page cursor (which queryPage
+ * checks against the shard's query). Anything else is InvalidCursorError, not a query of a shard that
+ * does not exist.
+ */
+function dueCursor(cursor: string): DueCursor {
+  let at: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
+    at = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  const { s, c, ...rest } = (typeof at === 'object' && at !== null ? at : {}) as Record<string, unknown>;
+  if (
+    !Number.isInteger(s) ||
+    (s as number) < 0 ||
+    (s as number) >= PAYMENT_DUE_SHARDS ||
+    (c !== undefined && (typeof c !== 'string' || c === '')) ||
+    Object.keys(rest).length > 0
+  )
+    throw new InvalidCursorError();
+  return { s: s as number, ...(c !== undefined ? { c: c as string } : {}) };
 }
 
 export class DynamoWorkflowStore extends DynamoCaseStore implements WorkflowStore {
@@ -120,13 +151,7 @@ export class DynamoWorkflowStore extends DynamoCaseStore implements WorkflowStor
     if (!isValidDate(date)) throw new StoreValidationError('date', [{ path: 'date', message: 'must be YYYY-MM-DD' }]);
     const limit = options.limit ?? 100;
     let at: DueCursor = { s: 0 };
-    if (options.cursor) {
-      try {
-        at = JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8')) as DueCursor;
-      } catch {
-        throw new StoreValidationError('cursor', [{ path: 'cursor', message: 'not a cursor this store issued' }]);
-      }
-    }
+    if (options.cursor) at = dueCursor(options.cursor);
     const items: ExpectedPayment[] = [];
     const cursorOf = (c: DueCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
     const shardQuery = (shard: number, page: PageOptions) =>

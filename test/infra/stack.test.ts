@@ -139,9 +139,16 @@ describe('tax payment intake', () => {
 
   it('alarms on both dead-letter queues', () => {
     const alarms = Object.values(china.template.findResources('AWS::CloudWatch::Alarm')) as Array<{
-      Properties: { MetricName: string };
+      Properties: { MetricName: string; Dimensions?: unknown };
     }>;
-    expect(alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    // The intake's two; the daily sweep's failure queue has its own (workflows).
+    expect(
+      alarms.filter(
+        (a) =>
+          a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(a.Properties.Dimensions).includes('Intake'),
+      ),
+    ).toHaveLength(2);
   });
 });
 
@@ -246,6 +253,48 @@ describe('workflows', () => {
     // Fee year 2027: the window opens on 2026-10-01 in each of the 12 regions (JL21 §1, TL22 §2(1)1).
     expect(schedules.filter((s) => s.Properties.ScheduleExpression === 'at(2026-10-01T00:00:00)')).toHaveLength(12);
     for (const s of schedules) expect(s.Properties.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
+  });
+
+  it('a daily sweep that fails during an outage is retried: the schedule’s delivery and the function’s runs', () => {
+    const sweepSchedule = Object.values(china.template.findResources('AWS::Scheduler::Schedule')).find(
+      (s) =>
+        (s as { Properties: { ScheduleExpression: string } }).Properties.ScheduleExpression === 'cron(5 0 * * ? *)',
+    ) as { Properties: { Target: { RetryPolicy: Record<string, number>; DeadLetterConfig?: { Arn: unknown } } } };
+    // Delivery (the asynchronous invoke) retried for 6 hours, then kept in a queue.
+    expect(sweepSchedule.Properties.Target.RetryPolicy).toEqual({
+      MaximumRetryAttempts: 185,
+      MaximumEventAgeInSeconds: 6 * 3600,
+    });
+    expect(sweepSchedule.Properties.Target.DeadLetterConfig?.Arn).toBeDefined();
+    // A run that failed (DynamoDB unavailable: Sweep.Incomplete) is run twice more, then kept in the same queue.
+    china.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^WorkflowsDailySweepFn') },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    // And the queue alarms.
+    const alarms = Object.values(china.template.findResources('AWS::CloudWatch::Alarm')) as Array<{
+      Properties: { AlarmDescription?: string };
+    }>;
+    expect(alarms.some((a) => a.Properties.AlarmDescription?.startsWith('daily sweep: messages waiting'))).toBe(true);
+  });
+
+  it('signs page cursors with a generated per-deployment secret, given only to the routes that page', () => {
+    china.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
+    const fns = Object.values(china.template.findResources('AWS::Lambda::Function')) as Array<{
+      Properties: { Description?: string; Environment?: { Variables?: Record<string, unknown> } };
+    }>;
+    const withSecret = fns.filter((f) => f.Properties.Environment?.Variables?.CURSOR_SECRET !== undefined);
+    expect(withSecret.map((f) => f.Properties.Description).sort()).toEqual([
+      'staff API: GET /cases',
+      'staff API: GET /cases/{caseId}/audit-trail',
+    ]);
+    // A dynamic reference, resolved at deploy: the secret itself is not in the template.
+    for (const f of withSecret)
+      expect(JSON.stringify(f.Properties.Environment!.Variables!.CURSOR_SECRET)).toContain('{{resolve:secretsmanager:');
   });
 
   it('only the functions that start or resume a workflow may; nobody gets states:* ', () => {

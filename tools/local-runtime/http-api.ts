@@ -3,6 +3,11 @@
  * turned into JWT-authorizer claims, and the route's real handler module is called with an API Gateway
  * HTTP API (payload 2.0) event. Besides the table, the runtime's own `/_…` endpoints (runtime.ts): tax
  * payment notifications, the clock, the rosters.
+ *
+ * Limits, as in AWS (functions/lib/http.ts): a body over 256 KB is 413 (read no further than the limit),
+ * JSON nested deeper than 32 levels 400, and a body without `Content-Type: application/json` 415 on the
+ * staff API and `/_events` — all as problem+json, before anything parses the body. A 503 always carries
+ * `Retry-After`; a dependency fault that escapes an endpoint is 503, not 500 (functions/lib/problem.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,7 +15,16 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { ROUTE_TABLE } from '#functions/api/routes.js';
+// Types only from http.ts: importing it would create the staff API's logger before the runtime sets its level.
 import type { RouteSpec } from '#functions/lib/http.js';
+import { maskIdentitiesIn } from '#functions/lib/logger.js';
+import {
+  BODY_LIMIT_BYTES,
+  checkRequestBody,
+  payloadTooLarge,
+  problemResponse,
+  toProblem,
+} from '#functions/lib/problem.js';
 import type { TokenAuthority } from './tokens.js';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -55,10 +69,37 @@ const problem = (status: number, title: string, detail: string): Reply => ({
   body: { type: 'about:blank', title, status, detail },
 });
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** An error as the staff API's problem+json (503 with Retry-After for a dependency fault, else 4xx/500). */
+function replyOf(e: unknown): Reply {
+  const { problem: p, headers } = toProblem(e);
+  const r = problemResponse(p, headers);
+  const o = typeof r === 'string' ? { statusCode: 500, body: r } : r;
+  return {
+    status: o.statusCode ?? 500,
+    body: o.body ?? '',
+    headers: Object.fromEntries(Object.entries(o.headers ?? {}).map(([k, v]) => [k, String(v)])),
+  };
+}
+
+/** Endpoints of the runtime that take JSON only (the others accept curl's default form type). */
+const JSON_ONLY_INTERNAL = new Set(['/_events']);
+
+/** A body beyond this is not even drained: the connection is dropped. */
+const DRAIN_LIMIT_BYTES = 16 * BODY_LIMIT_BYTES;
+
+/** The body, or null when it is larger than the limit (what lies beyond is read and dropped, not kept). */
+async function readBody(req: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > DRAIN_LIMIT_BYTES) {
+      req.destroy();
+      break;
+    }
+    if (size <= BODY_LIMIT_BYTES) chunks.push(c as Buffer);
+  }
+  return size > BODY_LIMIT_BYTES ? null : Buffer.concat(chunks).toString('utf8');
 }
 
 function send(res: ServerResponse, reply: Reply): void {
@@ -83,7 +124,7 @@ export function createRequestListener(options: LocalApiOptions) {
   async function handle(req: IncomingMessage): Promise<Reply> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
-    const text = await readBody(req);
+    const read = await readBody(req);
 
     // The exact path, else the longest key the path lies below.
     const internalKey = Object.keys(options.internal)
@@ -91,13 +132,25 @@ export function createRequestListener(options: LocalApiOptions) {
       .sort((a, b) => (a === url.pathname ? -1 : b === url.pathname ? 1 : b.length - a.length))[0];
     if (internalKey) {
       const internal = options.internal[internalKey]!;
+      if (read === null) return replyOf(payloadTooLarge());
+      try {
+        checkRequestBody(read, req.headers['content-type'], {
+          requireJsonMediaType: JSON_ONLY_INTERNAL.has(internalKey),
+        });
+      } catch (e) {
+        return replyOf(e);
+      }
       let body: unknown;
       try {
-        body = text ? JSON.parse(text) : {};
+        body = read ? JSON.parse(read) : {};
       } catch {
         return problem(400, 'Bad request', 'the body is not valid JSON');
       }
-      return internal(body, method, url.pathname.slice(internalKey.length + 1));
+      const reply = await internal(body, method, url.pathname.slice(internalKey.length + 1));
+      // A 503 means "try again": say when, as the staff API does.
+      if (reply.status === 503 && !Object.keys(reply.headers ?? {}).some((h) => h.toLowerCase() === 'retry-after'))
+        return { ...reply, headers: { ...reply.headers, 'retry-after': '5' } };
+      return reply;
     }
 
     let matched: { route: CompiledRoute; params: Record<string, string> } | undefined;
@@ -120,6 +173,9 @@ export function createRequestListener(options: LocalApiOptions) {
     // API Gateway's JWT authorizer: a missing or bad token never reaches the function.
     const claims = await options.tokens.verify(headers.authorization);
     if (!claims) return problem(401, 'Unauthorized', 'a valid bearer token is required');
+    // The size here, since this adapter buffers the body; the handler checks media type and nesting itself.
+    if (read === null) return replyOf(payloadTooLarge());
+    const text = read;
 
     const spec = matched.route.spec;
     const query: Record<string, string> = {};
@@ -188,8 +244,14 @@ export function createRequestListener(options: LocalApiOptions) {
         send(res, reply);
       },
       (e: unknown) => {
-        options.log(`api error: ${(e as Error).stack ?? String(e)}`);
-        send(res, problem(500, 'Internal error', 'the local runtime failed on this request'));
+        options.log(maskIdentitiesIn(`api error: ${(e as Error).stack ?? String(e)}`));
+        const reply = replyOf(e);
+        send(
+          res,
+          reply.status >= 500 && reply.status !== 503
+            ? problem(500, 'Internal error', 'the local runtime failed on this request')
+            : reply,
+        );
       },
     );
   };

@@ -9,7 +9,7 @@ import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type * as z from 'zod';
 import { StoreClient, type StoreClientOptions } from '../dynamo-client.js';
-import { ConflictError, StoreValidationError } from '../errors.js';
+import { ConflictError, InvalidCursorError, StoreValidationError } from '../errors.js';
 import { CASE_TABLE } from '../table.js';
 
 /** Attributes that are keys or bookkeeping, not part of the entity. */
@@ -77,13 +77,87 @@ export function encodeCursor(key: Record<string, AttributeValue> | undefined): s
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
 
-export function decodeCursor(cursor: string | undefined): Record<string, AttributeValue> | undefined {
+/**
+ * What a cursor of one query must be: a LastEvaluatedKey of the index it reads (exactly its key
+ * attributes, each a string) inside the query's own partition and sort-key prefix. DynamoDB answers a
+ * start key outside these with a ValidationException (or, for a value that is not a key at all, the SDK
+ * fails before sending), so the store checks them itself and refuses with InvalidCursorError.
+ */
+export interface CursorShape {
+  /** The table's key attributes, plus the index's for an index query. */
+  readonly attributes: readonly string[];
+  /** Attribute → the value it must have (the query's partition key). */
+  readonly equals?: Readonly<Record<string, string>>;
+  /** Attribute → the prefix its value must start with (a `begins_with` sort-key condition). */
+  readonly prefixes?: Readonly<Record<string, string>>;
+}
+
+/** DynamoDB's own bound on a key attribute (partition keys 2048 bytes, sort keys 1024). */
+const MAX_KEY_VALUE_BYTES = 2048;
+
+/** The exclusive start key of a cursor this store issued for the query of `shape`; InvalidCursorError otherwise. */
+export function decodeCursor(
+  cursor: string | undefined,
+  shape?: CursorShape,
+): Record<string, AttributeValue> | undefined {
   if (!cursor) return undefined;
+  let key: unknown;
   try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new StoreValidationError('cursor', [{ path: 'cursor', message: 'not a cursor this store issued' }]);
+    throw new InvalidCursorError();
   }
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new InvalidCursorError();
+  const entries = Object.entries(key as Record<string, unknown>);
+  const values: Record<string, string> = {};
+  for (const [name, value] of entries) {
+    const s = (value as { S?: unknown } | null)?.S;
+    if (
+      typeof value !== 'object' ||
+      value === null ||
+      Object.keys(value).length !== 1 ||
+      typeof s !== 'string' ||
+      s.length === 0 ||
+      Buffer.byteLength(s) > MAX_KEY_VALUE_BYTES
+    )
+      throw new InvalidCursorError();
+    values[name] = s;
+  }
+  if (shape) {
+    const expected = new Set(shape.attributes);
+    if (entries.length !== expected.size || !entries.every(([name]) => expected.has(name)))
+      throw new InvalidCursorError();
+    for (const [name, v] of Object.entries(shape.equals ?? {})) if (values[name] !== v) throw new InvalidCursorError();
+    for (const [name, p] of Object.entries(shape.prefixes ?? {}))
+      if (!values[name]!.startsWith(p)) throw new InvalidCursorError();
+  }
+  return key as Record<string, AttributeValue>;
+}
+
+/**
+ * The shape of the cursors of one Query, read from the request itself: the key attributes of the table
+ * or index it reads, the partition value of `<pk> = :v` and the prefix of `begins_with(<sk>, :v)`.
+ */
+export function cursorShapeOf(input: {
+  readonly IndexName?: string | undefined;
+  readonly KeyConditionExpression?: string | undefined;
+  readonly ExpressionAttributeValues?: Record<string, AttributeValue> | undefined;
+}): CursorShape {
+  const table = [CASE_TABLE.partitionKey.name, CASE_TABLE.sortKey.name];
+  const index = input.IndexName
+    ? CASE_TABLE.globalSecondaryIndexes.find((i) => i.indexName === input.IndexName)
+    : undefined;
+  const attributes = index ? [...table, index.partitionKey.name, index.sortKey.name] : table;
+  const condition = input.KeyConditionExpression ?? '';
+  const placeholderValue = (placeholder: string) => input.ExpressionAttributeValues?.[placeholder]?.S;
+  const equals: Record<string, string> = {};
+  const prefixes: Record<string, string> = {};
+  const eq = /^\s*(\w+)\s*=\s*(:\w+)/.exec(condition);
+  if (eq && placeholderValue(eq[2]!) !== undefined) equals[eq[1]!] = placeholderValue(eq[2]!)!;
+  const bw = /begins_with\(\s*(\w+)\s*,\s*(:\w+)\s*\)/.exec(condition);
+  if (bw && placeholderValue(bw[2]!) !== undefined) prefixes[bw[1]!] = placeholderValue(bw[2]!)!;
+  return { attributes, equals, prefixes };
 }
 
 export interface Write {

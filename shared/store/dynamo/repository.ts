@@ -23,7 +23,15 @@ import { ConditionFailed, type StoreClient } from '../dynamo-client.js';
 import { AlreadyExistsError, ConflictError, NotFoundError, type StoreError, StoreValidationError } from '../errors.js';
 import { auditSk } from '../keys.js';
 import type { AuditRecord, ChangeContext } from '../model.js';
-import { decodeCursor, encodeCursor, type Item, type StoreContext, toItem, type Write } from './common.js';
+import {
+  cursorShapeOf,
+  decodeCursor,
+  encodeCursor,
+  type Item,
+  type StoreContext,
+  toItem,
+  type Write,
+} from './common.js';
 
 /** DynamoDB's limit on actions in one TransactWriteItems. */
 const MAX_TRANSACTION_ACTIONS = 100;
@@ -49,7 +57,7 @@ export abstract class DynamoRepository {
     return out.Item;
   }
 
-  /** One Query request (one page). */
+  /** One Query request (one page); a cursor is checked against the query's key shape before DynamoDB sees it. */
   protected async queryPage(
     operation: string,
     input: Omit<QueryCommandInput, 'TableName'>,
@@ -61,7 +69,7 @@ export abstract class DynamoRepository {
         TableName: this.tableName,
         ...input,
         ...(options.limit ? { Limit: options.limit } : {}),
-        ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor) } : {}),
+        ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor, cursorShapeOf(input)) } : {}),
       }),
     );
     const cursor = encodeCursor(out.LastEvaluatedKey);
